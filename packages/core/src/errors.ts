@@ -1,0 +1,156 @@
+/**
+ * Typed errors. Every error carries the model it concerns (when there is one) and a stable
+ * `code`. Messages never include credentials: they are built from our own text, AWS's error
+ * message and identifiers, never from request headers or client configuration.
+ */
+
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'UNSUPPORTED_PARAMETER'
+  | 'UNKNOWN_MODEL'
+  | 'THROTTLED'
+  | 'SERVICE'
+  | 'AUTH'
+  | 'ABORTED'
+  | 'TIMEOUT'
+  | 'ASYNC_JOB_FAILED'
+  | 'ASYNC_OUTPUT';
+
+export interface BedrockEmbeddingsErrorOptions {
+  model?: string;
+  cause?: unknown;
+}
+
+export class BedrockEmbeddingsError extends Error {
+  readonly code: ErrorCode;
+  /** The model id as the caller gave it, when the error concerns one. */
+  readonly model?: string;
+
+  constructor(code: ErrorCode, message: string, options: BedrockEmbeddingsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.model = options.model;
+  }
+}
+
+/** Bad input or parameters, found before any request is sent (or reported by Bedrock as 400). */
+export class ValidationError extends BedrockEmbeddingsError {
+  /** The parameter or input field at fault, e.g. `dimensions`, `inputs[3].image`. */
+  readonly parameter?: string;
+  constructor(message: string, options: BedrockEmbeddingsErrorOptions & { parameter?: string } = {}) {
+    super('VALIDATION', message, options);
+    this.parameter = options.parameter;
+  }
+}
+
+/** A parameter the model does not have; pass `dropUnsupportedParams: true` to drop it with a warning. */
+export class UnsupportedParameterError extends BedrockEmbeddingsError {
+  readonly parameter: string;
+  /** The common parameters this model supports. */
+  readonly supported: string[];
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & { parameter: string; supported: string[] },
+  ) {
+    super('UNSUPPORTED_PARAMETER', message, options);
+    this.parameter = options.parameter;
+    this.supported = options.supported;
+  }
+}
+
+/** A model id the router cannot map to a family. */
+export class UnknownModelError extends BedrockEmbeddingsError {
+  constructor(message: string, options: BedrockEmbeddingsErrorOptions = {}) {
+    super('UNKNOWN_MODEL', message, options);
+  }
+}
+
+export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
+  /** AWS error name, e.g. `ThrottlingException`, `ValidationException`. */
+  awsErrorName?: string;
+  statusCode?: number;
+  requestId?: string;
+  /** Requests sent for this operation, retries included. */
+  attempts?: number;
+  retryable?: boolean;
+}
+
+/** An error answered by Bedrock (or the connection to it), after the retry layer gave up. */
+export class ServiceError extends BedrockEmbeddingsError {
+  readonly awsErrorName?: string;
+  readonly statusCode?: number;
+  readonly requestId?: string;
+  readonly attempts?: number;
+  /** Whether the failure was of a retryable kind (the retries were exhausted). */
+  readonly retryable: boolean;
+  constructor(message: string, details: ServiceErrorDetails = {}, code: ErrorCode = 'SERVICE') {
+    super(code, message, details);
+    this.awsErrorName = details.awsErrorName;
+    this.statusCode = details.statusCode;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+    this.retryable = details.retryable ?? false;
+  }
+}
+
+/** 429 throttling that outlasted the retries. */
+export class ThrottlingError extends ServiceError {
+  constructor(message: string, details: ServiceErrorDetails = {}) {
+    super(message, { ...details, retryable: true }, 'THROTTLED');
+  }
+}
+
+/** Credentials or API key rejected (403), or missing. Never retried. */
+export class AuthError extends ServiceError {
+  constructor(message: string, details: ServiceErrorDetails = {}) {
+    super(message, { ...details, retryable: false }, 'AUTH');
+  }
+}
+
+/** The caller's `AbortSignal` fired. `name` is `AbortError`, as the platform's own. */
+export class AbortError extends BedrockEmbeddingsError {
+  constructor(message = 'The operation was aborted', options: BedrockEmbeddingsErrorOptions = {}) {
+    super('ABORTED', message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/** A deadline passed (request timeout, or waiting for an async job). */
+export class TimeoutError extends BedrockEmbeddingsError {
+  /** For async waits: the job to resume with `waitForAsyncEmbed(invocationArn)`. */
+  readonly invocationArn?: string;
+  constructor(message: string, options: BedrockEmbeddingsErrorOptions & { invocationArn?: string } = {}) {
+    super('TIMEOUT', message, options);
+    this.invocationArn = options.invocationArn;
+  }
+}
+
+/** An async invoke job ended as Failed; `message` includes AWS's failure message. */
+export class AsyncJobFailedError extends BedrockEmbeddingsError {
+  readonly invocationArn: string;
+  readonly failureMessage?: string;
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & { invocationArn: string; failureMessage?: string },
+  ) {
+    super('ASYNC_JOB_FAILED', message, options);
+    this.invocationArn = options.invocationArn;
+    this.failureMessage = options.failureMessage;
+  }
+}
+
+/** An async job's output in S3 is missing, unreadable or malformed. */
+export class AsyncOutputError extends BedrockEmbeddingsError {
+  readonly invocationArn: string;
+  /** The s3:// location at fault, when known. */
+  readonly location?: string;
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & { invocationArn: string; location?: string },
+  ) {
+    super('ASYNC_OUTPUT', message, options);
+    this.invocationArn = options.invocationArn;
+    this.location = options.location;
+  }
+}

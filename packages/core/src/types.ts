@@ -1,0 +1,432 @@
+/**
+ * The shared vocabulary of the core: inputs, common parameters, results, and the `ModelFamily`
+ * contract that every file in `models/` implements. The engine (routing, planning, running,
+ * assembling) only ever talks to a family through this contract.
+ */
+
+/** The families of Bedrock embedding models. One file each under `models/`. */
+export type FamilyId = 'titan-text' | 'titan-multimodal' | 'cohere' | 'nova' | 'marengo';
+
+export type Modality = 'text' | 'image' | 'video' | 'audio';
+
+/**
+ * What the embedding is for. `document` and `query` are the two sides of retrieval; models with
+ * asymmetric embeddings (Cohere, Nova) encode them differently. The `*-retrieval` values are
+ * Nova's finer query purposes (`TEXT_RETRIEVAL`, `IMAGE_RETRIEVAL`, ...).
+ */
+export type Purpose =
+  | 'document'
+  | 'query'
+  | 'classification'
+  | 'clustering'
+  | 'text-retrieval'
+  | 'image-retrieval'
+  | 'video-retrieval'
+  | 'document-retrieval'
+  | 'audio-retrieval';
+
+/** Embedding encodings Bedrock models can return besides float. */
+export type EmbeddingType = 'float' | 'int8' | 'uint8' | 'binary' | 'ubinary';
+
+/** Truncation of over-long text: none (error), drop the start, or drop the end. */
+export type Truncate = 'none' | 'start' | 'end';
+
+/**
+ * Media as the caller gives it: raw bytes, a base64 string, a `data:` URL, or an `s3://` URI.
+ * Nothing is ever downloaded from an http(s) URL: such values are rejected.
+ */
+export type MediaValue = Uint8Array | string;
+
+/** Media with optional explicit details (format such as `png` / `mp4`, S3 bucket owner). */
+export interface MediaInput {
+  value: MediaValue;
+  /** File format, e.g. `png`, `jpeg`, `mp4`, `mp3`. Detected from a data URL or file extension when absent. */
+  format?: string;
+  /** AWS account id that owns the S3 bucket (for `s3://` values). */
+  bucketOwner?: string;
+}
+
+/** One thing to embed. A plain string is text. */
+export type EmbeddingInput =
+  | string
+  | {
+      text?: string;
+      image?: MediaValue | MediaInput;
+      video?: MediaValue | MediaInput;
+      audio?: MediaValue | MediaInput;
+      /** Several images with one text (Marengo 3.0 `multi_input`, Cohere v4 interleaved `inputs`). */
+      images?: (MediaValue | MediaInput)[];
+    };
+
+/** Media after parsing: where the bytes are, and what they are. */
+export type MediaSource =
+  | { type: 'base64'; data: string }
+  | { type: 's3'; uri: string; bucketOwner?: string };
+
+export interface Media {
+  modality: Exclude<Modality, 'text'>;
+  source: MediaSource;
+  /** Lower-case format (`png`, `jpeg`, `mp4`, ...), or undefined when it cannot be known. */
+  format?: string;
+  /** MIME type when known (`image/png`), used to build data URLs for Cohere. */
+  mediaType?: string;
+  /** Decoded size in bytes for inline media (checked against each model's limit). */
+  byteLength?: number;
+}
+
+/** An input after parsing and modality detection; what families validate and serialise. */
+export interface NormalizedInput {
+  text?: string;
+  image?: Media;
+  video?: Media;
+  audio?: Media;
+  images?: Media[];
+}
+
+/** The parameters common to every model, one name each, mapped per family. */
+export interface CommonParams {
+  /** Output vector length. Mapped to each model's own field; rejected where the model has no such choice. */
+  dimensions?: number;
+  purpose?: Purpose;
+  truncate?: Truncate;
+  /** Titan v2 only: normalise the vector (the model's default is true). */
+  normalize?: boolean;
+  /** Extra encodings to return. `float` is always returned as `embeddings`. */
+  embeddingTypes?: EmbeddingType[];
+  /** Merged verbatim into the request body (shallow merge, after the mapped fields). */
+  providerOptions?: Record<string, unknown>;
+  /**
+   * Drop parameters the model does not support instead of failing (LiteLLM's `drop_params`).
+   * Each dropped parameter becomes a warning in the result.
+   */
+  dropUnsupportedParams?: boolean;
+}
+
+/** A warning about something the caller asked for that was not applied. */
+export interface EmbeddingWarning {
+  type: 'unsupported-parameter' | 'other';
+  parameter?: string;
+  message: string;
+}
+
+/** Per-model capabilities: what the engine checks generically before any request. */
+export interface ModelCapabilities {
+  /** Modalities accepted by InvokeModel. */
+  syncModalities: Modality[];
+  /** Modalities accepted by StartAsyncInvoke (empty: no async support). */
+  asyncModalities: Modality[];
+  /** Allowed output dimensions and the default; a single allowed value means no choice. */
+  dimensions: { allowed: number[]; default: number };
+  /** Inputs one InvokeModel request can carry (Cohere 96, others 1). */
+  maxInputsPerRequest: number;
+  /** Purposes with an effect on this model; undefined: symmetric model (document/query are no-ops). */
+  purposes?: Purpose[];
+  /** Purpose used when none is given (documented in the README table). */
+  defaultPurpose?: Purpose;
+  /** Extra embedding types the model can return (besides float). */
+  embeddingTypes: EmbeddingType[];
+  /** Truncation modes the model supports. */
+  truncate: Truncate[];
+  /** Whether `normalize` is a parameter of this model. */
+  normalize: boolean;
+  /** Sync invocation needs an inference profile id (Marengo 2.7), or a base id (none so far). */
+  syncRequiresProfile?: boolean;
+}
+
+/** One model served by a family. */
+export interface ModelSpec {
+  /** Base model id, e.g. `amazon.titan-embed-text-v2:0`. */
+  id: string;
+  /** Other base ids that mean the same model (e.g. `amazon.titan-embed-g1-text-02`, `cohere.embed-v4`). */
+  aliases?: string[];
+  name: string;
+  capabilities: ModelCapabilities;
+  /**
+   * Prices in USD, with the source of each figure (see the README's cost section).
+   * Missing fields mean unknown, and cost is reported as undefined rather than guessed.
+   */
+  pricing?: {
+    perInputToken?: number;
+    perImage?: number;
+    perVideoSecond?: number;
+    perAudioSecond?: number;
+    source: string;
+  };
+}
+
+/** Parameters after the engine has applied defaults and dropped unsupported ones. */
+export interface ResolvedParams extends Omit<CommonParams, 'dropUnsupportedParams'> {
+  dimensions: number;
+  purpose?: Purpose;
+}
+
+/** Context handed to a family for each call. */
+export interface FamilyContext {
+  model: ModelSpec;
+  /** The id sent on the wire (profile id or ARN as the caller gave it, after route stripping). */
+  modelId: string;
+}
+
+/** What a family extracts from one InvokeModel response. */
+export interface ParsedResponse {
+  /** Float vectors, one per input of the request, in order. */
+  embeddings: number[][];
+  /** Other requested encodings, each with one vector per input. */
+  embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
+  /** Token count when the body reports it (else the engine reads the header). */
+  inputTokens?: number;
+}
+
+/** A piece of an async result: one embedding for a segment of the media. */
+export interface EmbeddingSegment {
+  embedding: number[];
+  /** Nova: `TEXT`, `IMAGE`, `VIDEO`, `AUDIO`, `AUDIO_VIDEO_COMBINED`; Marengo: the embedding option. */
+  modality?: string;
+  /** Marengo: `visual-text`, `visual-image`, `audio` (2.7); `visual`, `audio`, `transcription` (3.0). */
+  embeddingOption?: string;
+  /** Marengo 3.0: `clip` or `asset`. */
+  scope?: string;
+  startSec?: number;
+  endSec?: number;
+  /** Text segments (Nova): character positions. */
+  startChar?: number;
+  endChar?: number;
+  segmentIndex: number;
+  status?: string;
+  failureReason?: string;
+}
+
+/** Reads an object of the async output location (relative key or full s3:// URI). */
+export type AsyncOutputReader = {
+  /** Full `s3://` prefix of the job's output folder (`<outputS3Uri>/<invocationId>`). */
+  folderUri: string;
+  readText(uriOrKey: string): Promise<string>;
+};
+
+/** Result of parsing a finished async job's files. */
+export interface AsyncOutput {
+  segments: EmbeddingSegment[];
+  /** s3:// URIs of the files read. */
+  files: string[];
+}
+
+/**
+ * A model family: one file in `models/`. Everything model-specific lives here and nowhere else.
+ * The engine handles routing, generic capability checks (dimensions, purposes, embedding types,
+ * truncate, normalize, modalities, inputs per request), batching, retries and assembly.
+ */
+export interface ModelFamily {
+  id: FamilyId;
+  /** Models served by this family. Routing matches a base id (or alias) exactly. */
+  models: ModelSpec[];
+  /**
+   * Model-specific checks beyond the capabilities (text length, image formats and sizes,
+   * combinations). Throws a `ValidationError`. Called once per input before any request.
+   */
+  validateInput(
+    input: NormalizedInput,
+    params: ResolvedParams,
+    ctx: FamilyContext & { mode: 'sync' | 'async' },
+  ): void;
+  /** The InvokeModel body for a batch of at most `maxInputsPerRequest` inputs. */
+  toRequestBody(
+    batch: NormalizedInput[],
+    params: ResolvedParams,
+    ctx: FamilyContext,
+  ): Record<string, unknown>;
+  /** Parse an InvokeModel response body (already JSON-parsed) for a batch of `batchSize` inputs. */
+  fromResponseBody(
+    body: unknown,
+    batchSize: number,
+    params: ResolvedParams,
+    ctx: FamilyContext,
+  ): ParsedResponse;
+  /** Async invoke, where the family supports it. */
+  async?: {
+    /** The `modelInput` document for StartAsyncInvoke. `options` are the family's async options. */
+    toModelInput(
+      input: NormalizedInput,
+      params: ResolvedParams,
+      options: Record<string, unknown>,
+      ctx: FamilyContext,
+    ): Record<string, unknown>;
+    /** Base model id to send to StartAsyncInvoke (Marengo needs the base id, not a profile). */
+    asyncModelId?(ctx: FamilyContext): string;
+    /** Read and parse the output files of a completed job. */
+    readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promise<AsyncOutput>;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API of `createBedrockEmbeddings` (implemented in client.ts).
+// ---------------------------------------------------------------------------------------------
+
+/** Static AWS credentials, or a provider of them (the AWS SDK's `AwsCredentialIdentityProvider`). */
+export type Credentials =
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
+  | (() => Promise<{
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken?: string;
+      expiration?: Date;
+    }>);
+
+export interface RetryOptions {
+  /** Attempts per request, the first included (default 8). 1 disables retries. */
+  maxAttempts?: number;
+  /** First backoff delay in ms (default 100); doubles each attempt, with full jitter. */
+  baseDelayMs?: number;
+  /** Cap on one backoff delay in ms (default 20,000). */
+  maxDelayMs?: number;
+}
+
+export interface ClientOptions {
+  /** AWS region; else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the SDK's config chain. */
+  region?: string;
+  /** Endpoint URL, e.g. the emulator's `http://127.0.0.1:4566`. */
+  endpoint?: string;
+  /** Static credentials or a provider; else the AWS SDK default chain (env, profile, SSO, container, instance). */
+  credentials?: Credentials;
+  /** Named profile from the shared AWS config files. */
+  profile?: string;
+  /** Bedrock API key (bearer). Also read from `AWS_BEARER_TOKEN_BEDROCK`. */
+  apiKey?: string;
+  /** A ready Bedrock Runtime client; region/endpoint/credentials options are then ignored. */
+  client?: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient;
+  /** A ready S3 client for reading async results. */
+  s3Client?: import('@aws-sdk/client-s3').S3Client;
+  /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
+  s3Endpoint?: string;
+  /** Requests in flight at once, per client (default 16). */
+  maxConcurrency?: number;
+  retry?: RetryOptions;
+  /** Per-request timeout in ms (default 60,000). */
+  requestTimeoutMs?: number;
+}
+
+export interface EmbedRequest extends CommonParams {
+  /** Model id in any form: base id, `us.`/`eu.`/... profile, ARN, `bedrock/<id>`. */
+  model: string;
+  inputs: EmbeddingInput[];
+  /** Family for application inference profile ARNs (or to override detection). */
+  family?: FamilyId;
+  signal?: AbortSignal;
+  /** Extra HTTP headers sent with each request. */
+  headers?: Record<string, string>;
+}
+
+export interface Usage {
+  /** Input tokens as reported by Bedrock (body or header); undefined when not reported. */
+  inputTokens?: number;
+  images?: number;
+  videoSeconds?: number;
+  audioSeconds?: number;
+}
+
+export interface EmbedResult {
+  /** Float vectors, one per input, in input order. */
+  embeddings: number[][];
+  /** Other encodings asked for with `embeddingTypes`, each one vector per input. */
+  embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
+  usage: Usage;
+  /** Estimated cost in USD from the price table; undefined when a figure is unknown. */
+  costUsd?: number;
+  warnings: EmbeddingWarning[];
+  /** The model as the caller gave it. */
+  model: string;
+  /** The id sent on the wire. */
+  modelId: string;
+  family: FamilyId;
+  /** InvokeModel requests sent (retries not counted). */
+  requests: number;
+  /** AWS request ids, one per request. */
+  requestIds: string[];
+}
+
+export interface StartAsyncEmbedRequest extends CommonParams {
+  model: string;
+  /** One input starts one job; several inputs start several jobs (see `jobs`). */
+  input: EmbeddingInput | EmbeddingInput[];
+  /** `s3://bucket/prefix`: AWS writes results under `<outputS3Uri>/<invocation-id>/`. */
+  outputS3Uri: string;
+  modality?: Modality;
+  bucketOwner?: string;
+  kmsKeyId?: string;
+  clientRequestToken?: string;
+  tags?: Record<string, string>;
+  family?: FamilyId;
+  /** Family-specific async options (Nova segmentation, Marengo start/length/options/scopes). */
+  asyncOptions?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface AsyncEmbedJob {
+  invocationArn: string;
+  /** The invocation id: the last segment of the ARN, also the output folder name. */
+  jobId: string;
+  /** Where the results will be: `<outputS3Uri>/<jobId>/`. */
+  outputS3Uri: string;
+}
+
+export type AsyncEmbedStatus = 'in_progress' | 'completed' | 'failed';
+
+export interface AsyncEmbedInfo {
+  invocationArn: string;
+  status: AsyncEmbedStatus;
+  failureMessage?: string;
+  submitTime?: Date;
+  lastModifiedTime?: Date;
+  endTime?: Date;
+  /** The output prefix given at start. */
+  outputS3Uri?: string;
+  modelArn?: string;
+  clientRequestToken?: string;
+}
+
+export interface WaitOptions {
+  pollIntervalMs?: number;
+  maxPollIntervalMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onPoll?: (info: AsyncEmbedInfo, elapsedMs: number) => void;
+}
+
+export interface AsyncEmbedResults extends AsyncOutput {
+  invocationArn: string;
+  family: FamilyId;
+}
+
+export interface ListAsyncEmbedsOptions {
+  status?: AsyncEmbedStatus;
+  submittedAfter?: Date;
+  submittedBefore?: Date;
+  sortBy?: 'SubmissionTime';
+  sortOrder?: 'Ascending' | 'Descending';
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface BedrockEmbeddings {
+  embed(request: EmbedRequest): Promise<EmbedResult>;
+  startAsyncEmbed(request: StartAsyncEmbedRequest): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[] }>;
+  getAsyncEmbed(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedInfo>;
+  waitForAsyncEmbed(invocationArn: string, options?: WaitOptions): Promise<AsyncEmbedInfo>;
+  getAsyncEmbedResults(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedResults>;
+  listAsyncEmbeds(options?: ListAsyncEmbedsOptions): AsyncIterable<AsyncEmbedInfo>;
+  /** Resolve a model string to its family and capabilities without sending anything. */
+  describeModel(model: string, family?: FamilyId): ResolvedModel;
+}
+
+export interface ResolvedModel {
+  /** The model as given. */
+  model: string;
+  /** The id sent on the wire (route prefix stripped). */
+  modelId: string;
+  /** Base model id with geo prefix / ARN stripped (the family's `ModelSpec.id`). */
+  baseModelId: string;
+  family: FamilyId;
+  spec: ModelSpec;
+  invoke: 'sync' | 'async';
+  /** Region from an ARN, when the id is one. */
+  region?: string;
+}

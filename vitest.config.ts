@@ -1,0 +1,42 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript sources through the custom export condition,
+// so tests never depend on a stale build.
+const resolve = { conditions: ['@bedrock-embeddings/source'] };
+
+export default defineConfig({
+  resolve,
+  ssr: {
+    resolve: {
+      conditions: ['@bedrock-embeddings/source'],
+      externalConditions: ['@bedrock-embeddings/source'],
+    },
+  },
+  test: {
+    projects: [
+      {
+        resolve,
+        ssr: { resolve: { conditions: ['@bedrock-embeddings/source'] } },
+        test: {
+          name: 'default',
+          include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/*.soak.test.ts', '**/node_modules/**'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        resolve,
+        ssr: { resolve: { conditions: ['@bedrock-embeddings/source'] } },
+        test: {
+          name: 'soak',
+          include: ['packages/*/test/**/*.soak.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});

@@ -38,9 +38,25 @@ export class BedrockEmbeddingsError extends Error {
 export class ValidationError extends BedrockEmbeddingsError {
   /** The parameter or input field at fault, e.g. `dimensions`, `inputs[3].image`. */
   readonly parameter?: string;
-  constructor(message: string, options: BedrockEmbeddingsErrorOptions & { parameter?: string } = {}) {
+  /** When Bedrock answered 400: its error name (`ValidationException`), status and request id. */
+  readonly awsErrorName?: string;
+  readonly statusCode?: number;
+  readonly requestId?: string;
+  /** Requests sent (a 400 is never retried, so 1 when Bedrock answered). */
+  readonly attempts?: number;
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & { parameter?: string } & Omit<
+        ServiceErrorDetails,
+        'retryable' | keyof BedrockEmbeddingsErrorOptions
+      > = {},
+  ) {
     super('VALIDATION', message, options);
     this.parameter = options.parameter;
+    this.awsErrorName = options.awsErrorName;
+    this.statusCode = options.statusCode;
+    this.requestId = options.requestId;
+    this.attempts = options.attempts;
   }
 }
 

@@ -1,2 +1,17 @@
+/**
+ * `@bedrock-embeddings/core`: every AWS Bedrock embedding model behind one client.
+ * Adapters import model knowledge from here (`resolveModel`, `families`, `supportedParameters`)
+ * and never re-implement it.
+ */
+export { createBedrockEmbeddings, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js';
 export * from './errors.js';
+export { normalizeInputs } from './inputs.js';
+export { cohere } from './models/cohere.js';
+export { marengo } from './models/marengo.js';
+export { nova } from './models/nova.js';
+export { titanMultimodal } from './models/titan-multimodal.js';
+export { titanText } from './models/titan-text.js';
+export { checkInvocation, resolveParams, supportedParameters } from './params.js';
+export { families, getFamily } from './registry.js';
+export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
 export type * from './types.js';

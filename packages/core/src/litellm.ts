@@ -1,1 +1,648 @@
-export {};
+/**
+ * A LiteLLM-compatible layer: `embedding()` and `retrieveBatch()` with LiteLLM's routes
+ * (`bedrock/<id>`, `bedrock/async_invoke/<id>`), parameter names, OpenAI-shaped responses and error
+ * messages, so code written against LiteLLM's Bedrock embedding docs ports line by line. Everything
+ * runs on the core engine; this file only translates names and shapes.
+ *
+ * Differences from LiteLLM, on purpose (its bugs, see the project's LiteLLM study):
+ * - `encoding_format: 'base64'` returns OpenAI's base64 (float32 little-endian) for every model,
+ *   instead of asking Titan for `binary` or Cohere for `float` twice; `'float'` is accepted everywhere.
+ * - several inputs on an async route start several jobs and every ARN is kept
+ *   (`_hidden_params._invocation_arns`); `output_s3_uri` never reaches a request body.
+ * - `retrieveBatch` returns `in_progress` / `completed` / `failed`, epoch-second timestamps, and asks
+ *   the region named in the ARN unless `aws_region_name` is given.
+ * - `input_type is required` is raised where the modality really cannot be inferred.
+ */
+import { createHash } from 'node:crypto';
+import { createBedrockEmbeddings } from './client.js';
+import { UnsupportedParameterError, ValidationError } from './errors.js';
+import { isValidS3OutputUri, outputFolderUri } from './s3.js';
+import type {
+  AsyncEmbedInfo,
+  BedrockEmbeddings,
+  ClientOptions,
+  CommonParams,
+  EmbeddingInput,
+  EmbeddingType,
+  EmbeddingWarning,
+  MediaInput,
+  Modality,
+  Purpose,
+  ResolvedModel,
+  Truncate,
+} from './types.js';
+
+/** AWS connection parameters, named as LiteLLM names them. Unset ones fall back to the environment. */
+export interface LiteLLMAwsParams {
+  /** Region; else `AWS_REGION_NAME`, `AWS_REGION`, then the AWS SDK's configuration. */
+  aws_region_name?: string;
+  aws_access_key_id?: string;
+  aws_secret_access_key?: string;
+  aws_session_token?: string;
+  /** Named profile from the shared AWS config files. */
+  aws_profile_name?: string;
+  /** Bedrock Runtime endpoint; else `api_base`, `AWS_BEDROCK_RUNTIME_ENDPOINT`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`. */
+  aws_bedrock_runtime_endpoint?: string;
+  api_base?: string;
+  /** Bedrock API key (bearer); else `AWS_BEARER_TOKEN_BEDROCK`. */
+  api_key?: string;
+  /** Request timeout in seconds. */
+  timeout?: number;
+}
+
+/** Parameters of `embedding()`. Keys not listed are provider parameters (see `embedding`). */
+export interface EmbeddingParams extends LiteLLMAwsParams {
+  /** `bedrock/<model id>` (InvokeModel) or `bedrock/async_invoke/<model id>` (StartAsyncInvoke). */
+  model: string;
+  input: string | string[];
+  /**
+   * The modality (`text`, `image`, `video`, `audio`; Marengo 3.0 also `text_image`, `multi_input`),
+   * or Cohere's `search_document`, `search_query`, `classification`, `clustering`.
+   */
+  input_type?: string;
+  /** Async routes: `s3://bucket/prefix` where AWS writes the results. */
+  output_s3_uri?: string;
+  dimensions?: number;
+  /** `float` (default) or `base64` (OpenAI's encoding of float32 vectors). */
+  encoding_format?: 'float' | 'base64';
+  /** Drop parameters the model does not support (each becomes a warning) instead of failing. */
+  drop_params?: boolean;
+  /** Wire id to call instead of `model` (e.g. an application inference profile ARN); `model` names the family. */
+  model_id?: string;
+  /** OpenAI's end-user id: Bedrock has no such field, so it is accepted and not sent. */
+  user?: string;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+  /** Provider parameters: model-specific fields (`normalize`, `startSec`, `embeddingOption`, ...). */
+  [providerParam: string]: unknown;
+}
+
+/** One item of `data`: an embedding, or an empty placeholder for a started async job. */
+export interface EmbeddingData {
+  object: 'embedding';
+  index: number;
+  /** float vector, or a base64 string with `encoding_format: 'base64'`; empty for async jobs. */
+  embedding: number[] | string;
+}
+
+/** LiteLLM's `EmbeddingResponse`, OpenAI-shaped. */
+export interface EmbeddingResponse {
+  object: 'list';
+  data: EmbeddingData[];
+  /** The model id without the route prefix. */
+  model: string;
+  usage: {
+    prompt_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { image_count?: number };
+  };
+  _hidden_params: {
+    /** Async routes: the ARN of the (first) job, as LiteLLM. */
+    _invocation_arn?: string;
+    /** Async routes: every job's ARN, one per input in input order (LiteLLM keeps only one). */
+    _invocation_arns?: string[];
+    /** Async routes: where each job writes its results (`<output_s3_uri>/<job id>/`). */
+    _output_s3_uris?: string[];
+    /** Estimated cost in USD, when every price is known. */
+    response_cost?: number;
+    /** Whether Bedrock reported the token count (else `prompt_tokens` is 0, not an estimate). */
+    usage_reported?: boolean;
+    /** Extra encodings asked for with `embedding_types` / `embeddingTypes`, one vector per input. */
+    embeddings_by_type?: Partial<Record<EmbeddingType, number[][]>>;
+    /** Parameters dropped with `drop_params`, and anything else not applied. */
+    warnings: EmbeddingWarning[];
+  };
+}
+
+/** Parameters of `retrieveBatch()`. */
+export interface RetrieveBatchParams extends LiteLLMAwsParams {
+  /** The invocation ARN from `_hidden_params._invocation_arn`. */
+  batch_id: string;
+  custom_llm_provider: 'bedrock';
+  signal?: AbortSignal;
+}
+
+/** LiteLLM's `LiteLLMBatch` for an async invoke job. */
+export interface BatchResponse {
+  id: string;
+  object: 'batch';
+  endpoint: '/v1/embeddings';
+  input_file_id: '';
+  completion_window: '24h';
+  status: 'in_progress' | 'completed' | 'failed';
+  /** Epoch seconds. */
+  created_at: number;
+  in_progress_at?: number;
+  completed_at?: number;
+  failed_at?: number;
+  request_counts: { total: 1; completed: 0 | 1; failed: 0 | 1 };
+  metadata: {
+    /** The S3 folder holding the job's results (`<output_s3_uri>/<job id>/`). */
+    output_file_id: string;
+    /** AWS's failure message, or `''`. */
+    failure_message: string;
+    model_arn: string;
+  };
+}
+
+const MODALITIES = ['text', 'image', 'video', 'audio'] as const;
+/** Cohere's `input_type` values -> our purposes. */
+const COHERE_INPUT_TYPES: Record<string, Purpose> = {
+  search_document: 'document',
+  search_query: 'query',
+  classification: 'classification',
+  clustering: 'clustering',
+};
+/** Nova's `embeddingPurpose` values -> our purposes. */
+const NOVA_PURPOSES: Record<string, Purpose> = {
+  GENERIC_INDEX: 'document',
+  GENERIC_RETRIEVAL: 'query',
+  TEXT_RETRIEVAL: 'text-retrieval',
+  IMAGE_RETRIEVAL: 'image-retrieval',
+  VIDEO_RETRIEVAL: 'video-retrieval',
+  DOCUMENT_RETRIEVAL: 'document-retrieval',
+  AUDIO_RETRIEVAL: 'audio-retrieval',
+  CLASSIFICATION: 'classification',
+  CLUSTERING: 'clustering',
+};
+/** Provider parameters of async jobs (Nova segmentation, Marengo clip options), passed as async options. */
+const ASYNC_OPTION_KEYS = new Set([
+  'durationSeconds',
+  'maxLengthChars',
+  'embeddingMode',
+  'startSec',
+  'lengthSec',
+  'endSec',
+  'useFixedLengthSec',
+  'minClipSec',
+  'embeddingOption',
+  'embeddingScope',
+  'segmentation',
+]);
+/** LiteLLM's AWS auth parameters this layer does not implement (use the core with a credentials provider). */
+const UNSUPPORTED_AWS_PARAMS = [
+  'aws_role_name',
+  'aws_session_name',
+  'aws_web_identity_token',
+  'aws_sts_endpoint',
+  'aws_external_id',
+  'aws_session_tags',
+];
+const OWN_PARAMS = new Set([
+  'model',
+  'input',
+  'input_type',
+  'output_s3_uri',
+  'dimensions',
+  'encoding_format',
+  'drop_params',
+  'model_id',
+  'user',
+  'signal',
+  'aws_region_name',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'aws_profile_name',
+  'aws_bedrock_runtime_endpoint',
+  'api_base',
+  'api_key',
+  'timeout',
+  'media_source',
+  'media_sources',
+  'bucketOwner',
+]);
+
+/**
+ * LiteLLM's `embedding()` for Bedrock. Sync routes return the vectors; async routes start one job
+ * per input and return their ARNs in `_hidden_params`. Provider parameters are mapped onto the
+ * core's common parameters where they mean the same (`normalize`, `embedding_types`, `truncate`,
+ * `embeddingPurpose`, `output_dimension`, ...), async clip and segment options go to the job, and
+ * the rest is merged into the request body verbatim.
+ */
+export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
+  const { model, input_type: inputType } = params;
+  const client = clientFor(params);
+  const resolved = client.describeModel(model);
+  // With model_id, `model` only says which model the opaque id (e.g. an application profile) serves.
+  const route =
+    params.model_id === undefined ? {} : { family: resolved.family, baseModel: resolved.baseModelId };
+  const wireModel = params.model_id ?? model;
+  const inputs = toInputs(params, resolved);
+  const { common, asyncOptions, names } = mapParameters(params);
+
+  try {
+    if (resolved.invoke === 'async') {
+      const outputS3Uri = params.output_s3_uri;
+      if (typeof outputS3Uri !== 'string' || outputS3Uri.trim() === '') {
+        throw new ValidationError('output_s3_uri cannot be empty for async invoke requests', {
+          model,
+          parameter: 'output_s3_uri',
+        });
+      }
+      if (!isValidS3OutputUri(outputS3Uri)) {
+        throw new ValidationError(
+          `output_s3_uri \`${outputS3Uri}\` is not a valid S3 location (s3://<bucket>/<prefix>)`,
+          { model, parameter: 'output_s3_uri' },
+        );
+      }
+      const started = await client.startAsyncEmbed({
+        ...common,
+        ...route,
+        model: wireModel,
+        input: inputs,
+        outputS3Uri,
+        asyncOptions,
+        signal: params.signal,
+      });
+      return {
+        object: 'list',
+        data: started.jobs.map((_, index) => ({ object: 'embedding', index, embedding: [] })),
+        model: resolved.modelId,
+        usage: { prompt_tokens: 0, total_tokens: 0 },
+        _hidden_params: {
+          _invocation_arn: started.invocationArn,
+          _invocation_arns: started.jobs.map((job) => job.invocationArn),
+          _output_s3_uris: started.jobs.map((job) => job.outputS3Uri),
+          warnings: renameWarnings(started.warnings, names),
+        },
+      };
+    }
+
+    for (const [index, value] of inputs.entries()) {
+      for (const modality of modalitiesIn(value)) {
+        const caps = resolved.spec.capabilities;
+        if (!caps.syncModalities.includes(modality) && caps.asyncModalities.includes(modality)) {
+          throw new ValidationError(
+            `Input type '${modality}' requires async_invoke route. Use model format: 'bedrock/async_invoke/model_id'`,
+            { model, parameter: inputType === undefined ? `input[${index}]` : 'input_type' },
+          );
+        }
+      }
+    }
+    const result = await client.embed({
+      ...common,
+      ...route,
+      model: wireModel,
+      inputs,
+      signal: params.signal,
+    });
+    const encode = params.encoding_format === 'base64' ? toBase64 : (vector: number[]) => vector;
+    const promptTokens = result.usage.inputTokens ?? 0;
+    return {
+      object: 'list',
+      data: result.embeddings.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: encode(vector),
+      })),
+      model: resolved.modelId,
+      usage: {
+        prompt_tokens: promptTokens,
+        total_tokens: promptTokens,
+        ...(result.usage.images ? { prompt_tokens_details: { image_count: result.usage.images } } : {}),
+      },
+      _hidden_params: {
+        response_cost: result.costUsd,
+        usage_reported: result.usage.inputTokens !== undefined,
+        ...(result.embeddingsByType && { embeddings_by_type: result.embeddingsByType }),
+        warnings: renameWarnings(result.warnings, names),
+      },
+    };
+  } catch (error) {
+    throw inLiteLLMTerms(error, names, resolved);
+  }
+}
+
+/**
+ * LiteLLM's `retrieve_batch()` for an async invoke job: its status (`in_progress`, `completed`,
+ * `failed`) and, in `metadata`, where the results are and AWS's failure message.
+ */
+export async function retrieveBatch(params: RetrieveBatchParams): Promise<BatchResponse> {
+  if (params.custom_llm_provider !== 'bedrock') {
+    throw new ValidationError(
+      `custom_llm_provider must be 'bedrock', not ${JSON.stringify(params.custom_llm_provider)}`,
+      { parameter: 'custom_llm_provider' },
+    );
+  }
+  const id = params.batch_id;
+  if (
+    typeof id !== 'string' ||
+    !/^arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:async-invoke\/[A-Za-z0-9]+$/.test(id)
+  ) {
+    throw new ValidationError(
+      `batch_id must be the invocation ARN of an async invoke job (arn:aws:bedrock:<region>:<account>:async-invoke/<id>), not ${JSON.stringify(id)}`,
+      { parameter: 'batch_id' },
+    );
+  }
+  // The job lives in the ARN's region; LiteLLM asks us-east-1 whatever the ARN says.
+  const region = params.aws_region_name ?? id.split(':')[3];
+  const info = await clientFor({ ...params, aws_region_name: region }).getAsyncEmbed(id, {
+    signal: params.signal,
+  });
+  return toBatch(info);
+}
+
+function toBatch(info: AsyncEmbedInfo): BatchResponse {
+  const seconds = (date: Date | undefined) =>
+    date === undefined ? undefined : Math.floor(date.getTime() / 1000);
+  const jobId = info.invocationArn.split('/').pop() ?? '';
+  const ended = seconds(info.endTime);
+  return {
+    id: info.invocationArn,
+    object: 'batch',
+    endpoint: '/v1/embeddings',
+    input_file_id: '',
+    completion_window: '24h',
+    status: info.status,
+    created_at: seconds(info.submitTime) ?? Math.floor(Date.now() / 1000),
+    in_progress_at: seconds(info.lastModifiedTime),
+    completed_at: info.status === 'completed' ? ended : undefined,
+    failed_at: info.status === 'failed' ? ended : undefined,
+    request_counts: {
+      total: 1,
+      completed: info.status === 'completed' ? 1 : 0,
+      failed: info.status === 'failed' ? 1 : 0,
+    },
+    metadata: {
+      output_file_id: info.outputS3Uri ? `${outputFolderUri(info.outputS3Uri, jobId)}/` : '',
+      failure_message: info.failureMessage ?? '',
+      model_arn: info.modelArn ?? '',
+    },
+  };
+}
+
+/** OpenAI's base64 encoding of an embedding: the float32 values, little-endian. */
+function toBase64(vector: number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (const [i, value] of vector.entries()) bytes.writeFloatLE(value, i * 4);
+  return bytes.toString('base64');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients: one per distinct configuration, reused across calls (connections and credentials too).
+// ---------------------------------------------------------------------------------------------
+
+const MAX_CLIENTS = 16;
+const clients = new Map<string, BedrockEmbeddings>();
+
+function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
+  for (const name of UNSUPPORTED_AWS_PARAMS) {
+    if ((params as Record<string, unknown>)[name] !== undefined) {
+      throw new ValidationError(
+        `${name} is not supported by this layer; create a client with createBedrockEmbeddings({ credentials }) and a provider from @aws-sdk/credential-providers`,
+        { parameter: name },
+      );
+    }
+  }
+  const options: ClientOptions = {};
+  const env = process.env;
+  const region = params.aws_region_name ?? env.AWS_REGION_NAME ?? env.AWS_REGION;
+  if (region) options.region = region;
+  const endpoint =
+    params.aws_bedrock_runtime_endpoint ??
+    params.api_base ??
+    env.AWS_BEDROCK_RUNTIME_ENDPOINT ??
+    env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+  if (endpoint) options.endpoint = endpoint;
+  const { aws_access_key_id: accessKeyId, aws_secret_access_key: secretAccessKey } = params;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ValidationError('aws_access_key_id and aws_secret_access_key must be given together', {
+      parameter: accessKeyId === undefined ? 'aws_access_key_id' : 'aws_secret_access_key',
+    });
+  }
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    options.credentials = { accessKeyId, secretAccessKey, sessionToken: params.aws_session_token };
+  }
+  if (params.aws_profile_name !== undefined) options.profile = params.aws_profile_name;
+  if (params.api_key !== undefined) options.apiKey = params.api_key;
+  if (params.timeout !== undefined) {
+    if (typeof params.timeout !== 'number' || !(params.timeout > 0)) {
+      throw new ValidationError('timeout must be a positive number of seconds', { parameter: 'timeout' });
+    }
+    options.requestTimeoutMs = params.timeout * 1000;
+  }
+  // Keyed by a hash, so the cache holds no secret in its keys.
+  const key = createHash('sha256').update(JSON.stringify(options)).digest('hex');
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = createBedrockEmbeddings(options);
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
+  } else {
+    clients.delete(key); // re-inserted below: most recently used last
+  }
+  clients.set(key, client);
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs and parameters: LiteLLM's names -> the core's.
+// ---------------------------------------------------------------------------------------------
+
+function toInputs(params: EmbeddingParams, resolved: ResolvedModel): EmbeddingInput[] {
+  const { input, input_type: inputType, model } = params;
+  const values = typeof input === 'string' ? [input] : input;
+  if (!Array.isArray(values) || values.length === 0 || values.some((value) => typeof value !== 'string')) {
+    throw new ValidationError('input must be a string or a non-empty list of strings', {
+      model,
+      parameter: 'input',
+    });
+  }
+  const bucketOwner = params.bucketOwner as string | undefined;
+  const media = (value: unknown): string | MediaInput =>
+    bucketOwner !== undefined && typeof value === 'string' && value.startsWith('s3://')
+      ? { value, bucketOwner }
+      : (value as string);
+
+  if (inputType === 'text_image' || inputType === 'multi_input') {
+    return values.map((text) => {
+      if (inputType === 'text_image') {
+        if (params.media_source === undefined) {
+          throw new ValidationError("Input type 'text_image' requires the 'media_source' parameter", {
+            model,
+            parameter: 'media_source',
+          });
+        }
+        return { text, image: media(params.media_source) };
+      }
+      const sources = params.media_sources;
+      if (typeof sources !== 'object' || sources === null || Object.keys(sources).length === 0) {
+        throw new ValidationError(
+          "Input type 'multi_input' requires a non-empty 'media_sources' mapping of name to media",
+          { model, parameter: 'media_sources' },
+        );
+      }
+      return { ...(text === '' ? {} : { text }), images: Object.values(sources).map(media) };
+    });
+  }
+  const stated = (MODALITIES as readonly string[]).includes(inputType ?? '')
+    ? (inputType as Modality)
+    : undefined;
+  if (inputType !== undefined && stated === undefined && COHERE_INPUT_TYPES[inputType] === undefined) {
+    throw new ValidationError(
+      `input_type must be one of text, image, video, audio, text_image, multi_input, ${Object.keys(COHERE_INPUT_TYPES).join(', ')}; got '${inputType}'`,
+      { model, parameter: 'input_type' },
+    );
+  }
+  return values.map((value, index) => {
+    if (stated === 'text') return { text: value };
+    if (stated !== undefined) return { [stated]: media(value) };
+    // No modality stated: plain strings are text; data: URLs and s3:// URIs say what they are,
+    // through their media type or file extension. When they do not, input_type is required.
+    if (!value.startsWith('data:') && !value.startsWith('s3://')) return value;
+    const modality = inferModality(value);
+    if (modality === undefined) {
+      throw new ValidationError(
+        `input_type is required: input[${index}] (${value.slice(0, 60)}) does not say whether it is text, image, video or audio; pass input_type`,
+        { model: resolved.model, parameter: 'input_type' },
+      );
+    }
+    return modality === 'text' ? { text: value } : { [modality]: media(value) };
+  });
+}
+
+const EXTENSIONS: Record<Exclude<Modality, 'text'>, string[]> = {
+  image: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff'],
+  video: ['mp4', 'mov', 'mkv', 'webm', 'flv', 'mpeg', 'mpg', 'wmv', '3gp', 'avi', 'm4v'],
+  audio: ['mp3', 'wav', 'ogg', 'flac', 'm4a', 'aac'],
+};
+
+/** The modality a data: URL's media type or an s3:// URI's extension names, if any. */
+function inferModality(value: string): Modality | undefined {
+  const mediaType = /^data:([a-z]+)\//i.exec(value)?.[1]?.toLowerCase();
+  if (mediaType !== undefined)
+    return (MODALITIES as readonly string[]).includes(mediaType) ? (mediaType as Modality) : undefined;
+  const extension = /\.([a-z0-9]+)$/i.exec(value)?.[1]?.toLowerCase() ?? '';
+  for (const [modality, extensions] of Object.entries(EXTENSIONS)) {
+    if (extensions.includes(extension)) return modality as Modality;
+  }
+  return undefined;
+}
+
+/** The modalities of a mapped input (bare strings left by `toInputs` are text). */
+function modalitiesIn(input: EmbeddingInput): Modality[] {
+  if (typeof input === 'string') return ['text'];
+  return MODALITIES.filter(
+    (modality) => input[modality] !== undefined || (modality === 'image' && input.images),
+  );
+}
+
+interface MappedParameters {
+  common: CommonParams;
+  asyncOptions: Record<string, unknown>;
+  /** Our parameter name -> the LiteLLM name the caller used, for messages. */
+  names: Record<string, string>;
+}
+
+/** Maps LiteLLM's OpenAI and provider parameters onto the core's, checking conflicts. */
+function mapParameters(params: EmbeddingParams): MappedParameters {
+  const { model } = params;
+  const common: CommonParams = {};
+  const names: Record<string, string> = {};
+  const asyncOptions: Record<string, unknown> = {};
+  const providerOptions: Record<string, unknown> = {};
+  const set = <K extends keyof CommonParams>(key: K, value: CommonParams[K], name: string) => {
+    if (common[key] !== undefined && JSON.stringify(common[key]) !== JSON.stringify(value)) {
+      throw new ValidationError(`${name} conflicts with ${names[key]}: give one of them`, {
+        model,
+        parameter: name,
+      });
+    }
+    common[key] = value;
+    names[key] = name;
+  };
+
+  if (
+    params.encoding_format !== undefined &&
+    params.encoding_format !== 'float' &&
+    params.encoding_format !== 'base64'
+  ) {
+    throw new ValidationError(
+      `encoding_format must be 'float' or 'base64', not ${JSON.stringify(params.encoding_format)}`,
+      {
+        model,
+        parameter: 'encoding_format',
+      },
+    );
+  }
+  if (params.drop_params === true) common.dropUnsupportedParams = true;
+  if (params.dimensions !== undefined) set('dimensions', params.dimensions, 'dimensions');
+  const cohereType = params.input_type === undefined ? undefined : COHERE_INPUT_TYPES[params.input_type];
+  if (cohereType !== undefined) set('purpose', cohereType, 'input_type');
+
+  for (const [name, value] of Object.entries(params)) {
+    if (OWN_PARAMS.has(name) || value === undefined) continue;
+    if (UNSUPPORTED_AWS_PARAMS.includes(name)) continue;
+    switch (name) {
+      case 'output_dimension':
+      case 'embedding_dimension':
+      case 'embeddingDimension':
+        set('dimensions', value as number, name);
+        break;
+      case 'embeddingConfig': {
+        const { outputEmbeddingLength, ...rest } = value as Record<string, unknown>;
+        if (outputEmbeddingLength !== undefined) set('dimensions', outputEmbeddingLength as number, name);
+        if (Object.keys(rest).length > 0) providerOptions.embeddingConfig = rest;
+        break;
+      }
+      case 'embedding_types':
+      case 'embeddingTypes': {
+        const types = (Array.isArray(value) ? value : [value]) as EmbeddingType[];
+        set('embeddingTypes', [...new Set(types)], name);
+        break;
+      }
+      case 'normalize':
+        set('normalize', value as boolean, name);
+        break;
+      case 'truncate':
+      case 'truncation_mode':
+      case 'truncationMode':
+      case 'textTruncate':
+        set('truncate', String(value).toLowerCase() as Truncate, name);
+        break;
+      case 'embedding_purpose':
+      case 'embeddingPurpose': {
+        const purpose = NOVA_PURPOSES[String(value)];
+        if (purpose === undefined) {
+          throw new ValidationError(
+            `${name} must be one of ${Object.keys(NOVA_PURPOSES).join(', ')}, not ${JSON.stringify(value)}`,
+            { model, parameter: name },
+          );
+        }
+        set('purpose', purpose, name);
+        break;
+      }
+      case 'segmentation_config':
+      case 'segmentationConfig':
+        Object.assign(asyncOptions, value as Record<string, unknown>);
+        break;
+      case 'embedding_mode':
+        asyncOptions.embeddingMode = value;
+        break;
+      default:
+        if (ASYNC_OPTION_KEYS.has(name)) asyncOptions[name] = value;
+        else providerOptions[name] = value;
+    }
+  }
+  if (Object.keys(providerOptions).length > 0) common.providerOptions = providerOptions;
+  return { common, asyncOptions, names };
+}
+
+/** The core's parameter names in errors and warnings, replaced by the LiteLLM names the caller used. */
+function renameWarnings(warnings: EmbeddingWarning[], names: Record<string, string>): EmbeddingWarning[] {
+  return warnings.map((warning) =>
+    warning.parameter === undefined
+      ? warning
+      : { ...warning, parameter: names[warning.parameter] ?? warning.parameter },
+  );
+}
+
+/** Unsupported parameters are reported as LiteLLM reports them, with the drop_params hint. */
+function inLiteLLMTerms(error: unknown, names: Record<string, string>, resolved: ResolvedModel): unknown {
+  if (!(error instanceof UnsupportedParameterError)) return error;
+  const parameter = names[error.parameter] ?? error.parameter;
+  return new UnsupportedParameterError(
+    `bedrock does not support parameters: ['${parameter}'], for model=${resolved.modelId}. To drop these, set \`drop_params: true\` in the embedding() call.\n${error.message}`,
+    { model: error.model, parameter, supported: error.supported, cause: error },
+  );
+}

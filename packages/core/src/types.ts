@@ -119,6 +119,17 @@ export interface ModelCapabilities {
   dimensions: { allowed: number[]; default: number };
   /** Inputs one InvokeModel request can carry (Cohere 96, others 1). */
   maxInputsPerRequest: number;
+  /**
+   * Inputs with media one request can carry, when lower than `maxInputsPerRequest`
+   * (Cohere v3: one image per request). Undefined: `maxInputsPerRequest`.
+   */
+  maxMediaInputsPerRequest?: number;
+  /**
+   * Budget in bytes for the inputs of one request, when the model's limit is below Bedrock's
+   * 25,000,000-byte body limit (Cohere v4: about 20 MB). The planner starts a new request
+   * rather than exceed it. Undefined: Bedrock's limit.
+   */
+  maxRequestBytes?: number;
   /** Purposes with an effect on this model; undefined: symmetric model (document/query are no-ops). */
   purposes?: Purpose[];
   /** Purpose used when none is given (documented in the README table). */
@@ -200,6 +211,8 @@ export interface EmbeddingSegment {
 export type AsyncOutputReader = {
   /** Full `s3://` prefix of the job's output folder (`<outputS3Uri>/<invocationId>`). */
   folderUri: string;
+  /** The job's ARN, carried by the `AsyncOutputError`s a family raises (set it when known). */
+  invocationArn?: string;
   readText(uriOrKey: string): Promise<string>;
 };
 
@@ -308,8 +321,16 @@ export interface EmbedRequest extends CommonParams {
   /** Model id in any form: base id, `us.`/`eu.`/... profile, ARN, `bedrock/<id>`. */
   model: string;
   inputs: EmbeddingInput[];
-  /** Family for application inference profile ARNs (or to override detection). */
+  /**
+   * Family for ids routing cannot read (application inference profile ARNs). Checked against the
+   * detected family for ids it can read.
+   */
   family?: FamilyId;
+  /**
+   * The base model behind an opaque id (e.g. `cohere.embed-v4:0` for an application inference
+   * profile). Required when `family` has several models; implies the family.
+   */
+  baseModel?: string;
   signal?: AbortSignal;
   /** Extra HTTP headers sent with each request. */
   headers?: Record<string, string>;
@@ -341,6 +362,8 @@ export interface EmbedResult {
   requests: number;
   /** AWS request ids, one per request. */
   requestIds: string[];
+  /** HTTP response headers of each request, in request order (what adapters report as `response.headers`). */
+  responseHeaders?: Record<string, string>[];
 }
 
 export interface StartAsyncEmbedRequest extends CommonParams {
@@ -355,6 +378,8 @@ export interface StartAsyncEmbedRequest extends CommonParams {
   clientRequestToken?: string;
   tags?: Record<string, string>;
   family?: FamilyId;
+  /** The base model behind an opaque id; see `EmbedRequest.baseModel`. */
+  baseModel?: string;
   /** Family-specific async options (Nova segmentation, Marengo start/length/options/scopes). */
   asyncOptions?: Record<string, unknown>;
   signal?: AbortSignal;
@@ -408,13 +433,19 @@ export interface ListAsyncEmbedsOptions {
 
 export interface BedrockEmbeddings {
   embed(request: EmbedRequest): Promise<EmbedResult>;
-  startAsyncEmbed(request: StartAsyncEmbedRequest): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[] }>;
+  /** Starts one job per input: the first job's fields, every job in `jobs` (input order), and dropped-parameter warnings. */
+  startAsyncEmbed(
+    request: StartAsyncEmbedRequest,
+  ): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] }>;
   getAsyncEmbed(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedInfo>;
   waitForAsyncEmbed(invocationArn: string, options?: WaitOptions): Promise<AsyncEmbedInfo>;
   getAsyncEmbedResults(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedResults>;
   listAsyncEmbeds(options?: ListAsyncEmbedsOptions): AsyncIterable<AsyncEmbedInfo>;
-  /** Resolve a model string to its family and capabilities without sending anything. */
-  describeModel(model: string, family?: FamilyId): ResolvedModel;
+  /**
+   * Resolve a model string to its family and capabilities without sending anything.
+   * `family` and `baseModel` as in `EmbedRequest`.
+   */
+  describeModel(model: string, family?: FamilyId, baseModel?: string): ResolvedModel;
 }
 
 export interface ResolvedModel {
@@ -429,4 +460,10 @@ export interface ResolvedModel {
   invoke: 'sync' | 'async';
   /** Region from an ARN, when the id is one. */
   region?: string;
+  /**
+   * What kind of identifier `modelId` is. `opaque`: an id routing cannot read (application
+   * inference profile, provisioned or custom model ARN), served by the family and `baseModel`
+   * the caller named.
+   */
+  idType: 'base' | 'inference-profile' | 'foundation-model-arn' | 'inference-profile-arn' | 'opaque';
 }

@@ -1,1 +1,25 @@
-export {};
+/** `@bedrock-embeddings/emulator`: a local AWS Bedrock Runtime for embedding models, with S3. */
+export { FAIL_TAG } from './async-jobs.js';
+export type {
+  ExpectedInput,
+  ExpectedMedia,
+  ExpectedOptions,
+  ExpectedSegment,
+  ExpectedSegmentOptions,
+} from './expected.js';
+export { expectedEmbedding, expectedSegments } from './expected.js';
+export type {
+  AsyncFailureRule,
+  EmulatorCredentials,
+  EmulatorOptions,
+  EmulatorStats,
+  FaultKind,
+  FaultOptions,
+  Operation,
+  Quota,
+  RequestLogEntry,
+  RuntimeOptions,
+} from './options.js';
+export { FAULT_KINDS } from './options.js';
+export type { Emulator } from './server.js';
+export { startEmulator } from './server.js';

@@ -1,1 +1,32 @@
-export {};
+/**
+ * `@bedrock-embeddings/server`: an OpenAI-compatible embeddings server for AWS Bedrock, configured
+ * like LiteLLM's proxy (`model_list` of aliases, `os.environ/` values, a master key).
+ */
+export {
+  ConfigError,
+  DEFAULT_MAX_REQUEST_SIZE_MB,
+  type Deployment,
+  type LiteLLMParams,
+  loadConfig,
+  type ModelEntry,
+  type ResolvedConfig,
+  resolveConfig,
+  type ServerConfig,
+} from './config.js';
+export type { ModelParams } from './model-params.js';
+export {
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
+  HttpError,
+  MAX_INPUTS,
+  type OpenAIErrorBody,
+  toBase64,
+} from './openai.js';
+export {
+  createServer,
+  type EmbeddingsServer,
+  formatLogEntry,
+  type RequestLogEntry,
+  type RequestLogger,
+  type ServerOptions,
+} from './server.js';

@@ -1,0 +1,52 @@
+/**
+ * `pnpm bench [-- --quick] [--scenario N]... [--runs N] [--out FILE]`: runs the benchmarks, prints
+ * the table and writes the JSON (full runs of every scenario: `bench/results/latest.json`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runBench } from './harness.js';
+import { formatResults } from './report.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    runs: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(`Usage: pnpm bench [-- options]
+  --quick          small sizes (seconds, not minutes)
+  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
+  --runs <n>       measured runs per library (default 3; quick 1)
+  --out <file>     where to write the JSON (default: bench/results/latest.json for a full run of
+                   every scenario, bench/results/partial.json otherwise)`);
+  process.exit(0);
+}
+const runs = values.runs === undefined ? undefined : Number(values.runs);
+if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
+  throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
+}
+
+const results = await runBench({
+  quick: values.quick,
+  ...(values.scenario === undefined ? {} : { only: values.scenario }),
+  ...(runs === undefined ? {} : { runs }),
+  log: (line) => console.error(line),
+});
+console.log(formatResults(results));
+
+const complete = !values.quick && values.scenario === undefined;
+const out =
+  values.out ??
+  fileURLToPath(
+    new URL(`./results/${complete ? 'latest' : values.quick ? 'quick' : 'partial'}.json`, import.meta.url),
+  );
+mkdirSync(dirname(resolve(out)), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`results written to ${out}`);

@@ -1,0 +1,135 @@
+/**
+ * Models of the older embedding specs, for older majors of the AI SDK: v3 (ai@6), v2 (ai@5) and
+ * v1 (ai@4). Each wraps the v4 model and only reshapes the call and the result:
+ * - v3 has no `dimensions` argument (use `providerOptions.bedrock.dimensions` or settings);
+ * - v2 has no `warnings` in its result: they go to `providerMetadata.bedrock.warnings`;
+ * - v1 has neither provider options nor provider metadata, and names the headers `rawResponse`.
+ *
+ * The interfaces are declared here rather than imported: the current `@ai-sdk/provider` types
+ * its old specs with read-only JSON, which the `@ai-sdk/provider` copies of ai@5 and ai@6 do not
+ * accept, and it no longer has v1 at all. Declared with plain JSON, they fit every copy.
+ */
+import type { BedrockEmbeddingModel, JsonObject, SpecWarning } from './embedding-model.js';
+import { PROVIDER_OPTIONS_KEY } from './options.js';
+
+/** What every spec version's model has besides `doEmbed`. */
+interface ModelIdentity {
+  readonly provider: string;
+  readonly modelId: string;
+  readonly maxEmbeddingsPerCall: number;
+  readonly supportsParallelCalls: boolean;
+}
+
+/** The result fields every spec since v2 shares. */
+interface ResultV2 {
+  embeddings: number[][];
+  usage?: { tokens: number };
+  providerMetadata?: Record<string, JsonObject>;
+  response?: { headers?: Record<string, string>; body?: unknown };
+}
+
+/** The embedding model interface of spec v3 (`EmbeddingModelV3`, ai@6). */
+export interface EmbeddingModelV3Spec extends ModelIdentity {
+  readonly specificationVersion: 'v3';
+  doEmbed(options: {
+    values: string[];
+    abortSignal?: AbortSignal;
+    providerOptions?: Record<string, JsonObject>;
+    headers?: Record<string, string>;
+  }): PromiseLike<ResultV2 & { warnings: SpecWarning[] }>;
+}
+
+/** The embedding model interface of spec v2 (`EmbeddingModelV2<string>`, ai@5). */
+export interface EmbeddingModelV2Spec extends ModelIdentity {
+  readonly specificationVersion: 'v2';
+  doEmbed(options: {
+    values: string[];
+    abortSignal?: AbortSignal;
+    providerOptions?: Record<string, JsonObject>;
+    headers?: Record<string, string | undefined>;
+  }): PromiseLike<ResultV2>;
+}
+
+/** The embedding model interface of spec v1 (`EmbeddingModelV1<string>`, ai@4). */
+export interface EmbeddingModelV1Spec extends ModelIdentity {
+  readonly specificationVersion: 'v1';
+  doEmbed(options: {
+    values: string[];
+    abortSignal?: AbortSignal;
+    headers?: Record<string, string | undefined>;
+  }): PromiseLike<{
+    embeddings: number[][];
+    usage?: { tokens: number };
+    rawResponse?: { headers?: Record<string, string> };
+  }>;
+}
+
+function identity(model: BedrockEmbeddingModel): ModelIdentity {
+  return {
+    provider: model.provider,
+    modelId: model.modelId,
+    maxEmbeddingsPerCall: model.maxEmbeddingsPerCall,
+    supportsParallelCalls: model.supportsParallelCalls,
+  };
+}
+
+/** The model as a spec-v3 model (ai@6). */
+export function toV3(model: BedrockEmbeddingModel): EmbeddingModelV3Spec {
+  return {
+    specificationVersion: 'v3',
+    ...identity(model),
+    async doEmbed(options) {
+      const outcome = await model.embed(options);
+      return {
+        embeddings: outcome.embeddings,
+        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
+        warnings: outcome.warnings,
+        providerMetadata: { [PROVIDER_OPTIONS_KEY]: outcome.metadata },
+        ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
+      };
+    },
+  };
+}
+
+/** The model as a spec-v2 model (ai@5); warnings are in `providerMetadata.bedrock.warnings`. */
+export function toV2(model: BedrockEmbeddingModel): EmbeddingModelV2Spec {
+  return {
+    specificationVersion: 'v2',
+    ...identity(model),
+    async doEmbed(options) {
+      const outcome = await model.embed(options);
+      const warnings = outcome.warnings.map(
+        (warning): JsonObject =>
+          warning.type === 'other'
+            ? { ...warning }
+            : {
+                type: warning.type,
+                feature: warning.feature,
+                ...(warning.details ? { details: warning.details } : {}),
+              },
+      );
+      return {
+        embeddings: outcome.embeddings,
+        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
+        providerMetadata: { [PROVIDER_OPTIONS_KEY]: { ...outcome.metadata, warnings } },
+        ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
+      };
+    },
+  };
+}
+
+/** The model as a spec-v1 model (ai@4), which has no channel for warnings or metadata. */
+export function toV1(model: BedrockEmbeddingModel): EmbeddingModelV1Spec {
+  return {
+    specificationVersion: 'v1',
+    ...identity(model),
+    async doEmbed(options) {
+      const outcome = await model.embed(options);
+      return {
+        embeddings: outcome.embeddings,
+        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
+        ...(outcome.headers === undefined ? {} : { rawResponse: { headers: outcome.headers } }),
+      };
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * `createBedrockEmbeddings`: the public client. `embed` runs the synchronous path:
+ * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
+ */
+import { createAsyncApi } from './async.js';
+import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
+import { normalizeInputs } from './inputs.js';
+import { checkInvocation, resolveParams } from './params.js';
+import { planRequests } from './plan.js';
+import { familyOf, resolveModel } from './routing.js';
+import { Limiter, retryPolicy, runAll, withRetry } from './run.js';
+import { createTransport } from './transport.js';
+import type {
+  BedrockEmbeddings,
+  ClientOptions,
+  EmbeddingType,
+  EmbedRequest,
+  EmbedResult,
+  FamilyContext,
+  ModelFamily,
+  ParsedResponse,
+} from './types.js';
+import { estimateCost, sumUsage } from './usage.js';
+
+/** Requests in flight at once per client when `maxConcurrency` is not given. */
+export const DEFAULT_MAX_CONCURRENCY = 16;
+/** Per-attempt timeout when `requestTimeoutMs` is not given. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+function positiveInteger(value: number | undefined, fallback: number, parameter: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
+  }
+  return value;
+}
+
+/** Family validation errors, re-addressed to the input they concern (`text` -> `inputs[3].text`). */
+function atInput(error: unknown, index: number): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const parameter = `inputs[${index}]${error.parameter === undefined ? '' : `.${error.parameter}`}`;
+  return new ValidationError(`${error.message} (${parameter})`, {
+    parameter,
+    cause: error,
+    ...(error.model === undefined ? {} : { model: error.model }),
+  });
+}
+
+function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (
+    typeof headers !== 'object' ||
+    headers === null ||
+    Object.values(headers).some((value) => typeof value !== 'string')
+  ) {
+    throw new ValidationError(`${model}: \`headers\` must map header names to strings.`, {
+      model,
+      parameter: 'headers',
+    });
+  }
+  return headers as Record<string, string>;
+}
+
+/**
+ * Creates a client for every Bedrock embedding model.
+ *
+ * Credentials, in order: a ready `client`; `apiKey` (Bedrock API key, bearer); `credentials`
+ * or `profile`; else the AWS SDK's default chain (which also reads `AWS_BEARER_TOKEN_BEDROCK`).
+ * Region: `region`, else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the SDK's config files; a
+ * model ARN is invoked in its own region unless `endpoint` is set.
+ * Requests in flight are capped at `maxConcurrency` (default 16) across all calls of the client;
+ * throttling, 5xx, model timeouts and dropped connections are retried (`retry.maxAttempts`,
+ * default 8, exponential backoff with full jitter).
+ */
+export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmbeddings {
+  const maxConcurrency = positiveInteger(options.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 'maxConcurrency');
+  const timeoutMs = positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+  const policy = retryPolicy(options.retry);
+  const transport = createTransport(options, maxConcurrency);
+  const limiter = new Limiter(maxConcurrency);
+
+  async function embed(request: EmbedRequest): Promise<EmbedResult> {
+    const resolved = resolveModel(request.model, {
+      ...(request.family === undefined ? {} : { family: request.family }),
+      ...(request.baseModel === undefined ? {} : { baseModel: request.baseModel }),
+    });
+    const { model } = resolved;
+    if (resolved.invoke === 'async') {
+      throw new ValidationError(
+        `${model} is an async_invoke route: start it with startAsyncEmbed, or use bedrock/${resolved.modelId} with embed.`,
+        { model, parameter: 'model' },
+      );
+    }
+    const family: ModelFamily = familyOf(resolved);
+    const inputs = normalizeInputs(request.inputs, model);
+    const { params, warnings } = resolveParams(request, resolved);
+    checkInvocation(inputs, resolved, 'sync');
+    const headers = checkHeaders(request.headers, model);
+    const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
+    const validateCtx = { ...ctx, mode: 'sync' as const };
+    for (let i = 0; i < inputs.length; i++) {
+      try {
+        family.validateInput(inputs[i]!, params, validateCtx);
+      } catch (error) {
+        throw atInput(error, i);
+      }
+    }
+
+    const planned = planRequests(inputs, resolved.spec.capabilities);
+    const responses = await runAll(
+      planned.length,
+      async (index, signal) => {
+        const batch = planned[index]!.inputs;
+        // Bodies are built when sent, so a large job never holds them all in memory.
+        // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
+        const body = family.toRequestBody(batch, params, ctx);
+        const json = JSON.stringify(body);
+        const sent = await withRetry(
+          (attemptSignal) =>
+            transport.invoke(resolved.modelId, json, {
+              signal: attemptSignal,
+              ...(resolved.region === undefined ? {} : { region: resolved.region }),
+              ...(headers === undefined ? {} : { headers }),
+            }),
+          { policy, signal, timeoutMs, model, redact: transport.redact },
+        );
+        let parsed: ParsedResponse;
+        try {
+          parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
+        } catch (error) {
+          if (error instanceof BedrockEmbeddingsError) throw error;
+          throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
+            model,
+            cause: error,
+            ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
+          });
+        }
+        if (parsed.embeddings.length !== batch.length) {
+          throw new ServiceError(
+            `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
+            { model, ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }) },
+          );
+        }
+        return {
+          parsed,
+          tokens: parsed.inputTokens ?? sent.headerInputTokens,
+          requestId: sent.requestId,
+          headers: sent.headers ?? {},
+        };
+      },
+      { limiter, model, ...(request.signal === undefined ? {} : { signal: request.signal }) },
+    );
+
+    // Assemble in input order.
+    const embeddings = new Array<number[]>(inputs.length);
+    let byType: Partial<Record<EmbeddingType, number[][]>> | undefined;
+    for (let r = 0; r < planned.length; r++) {
+      const { indices } = planned[r]!;
+      const { parsed } = responses[r]!;
+      for (let k = 0; k < indices.length; k++) embeddings[indices[k]!] = parsed.embeddings[k]!;
+      for (const [type, vectors] of Object.entries(parsed.embeddingsByType ?? {})) {
+        if (type === 'float' || vectors === undefined) continue;
+        byType ??= {};
+        const all = byType[type as EmbeddingType] ?? new Array<number[]>(inputs.length);
+        byType[type as EmbeddingType] = all;
+        for (let k = 0; k < indices.length; k++) all[indices[k]!] = vectors[k]!;
+      }
+    }
+    const usage = sumUsage(
+      inputs,
+      responses.map((response) => response.tokens),
+    );
+    const costUsd = estimateCost(resolved.spec, inputs, usage);
+    const requestIds: string[] = [];
+    for (const response of responses)
+      if (response.requestId !== undefined) requestIds.push(response.requestId);
+    return {
+      embeddings,
+      ...(byType === undefined ? {} : { embeddingsByType: byType }),
+      usage,
+      ...(costUsd === undefined ? {} : { costUsd }),
+      warnings,
+      model: request.model,
+      modelId: resolved.modelId,
+      family: resolved.family,
+      requests: planned.length,
+      requestIds,
+      responseHeaders: responses.map((response) => response.headers),
+    };
+  }
+
+  return {
+    embed,
+    describeModel: (model, family, baseModel) =>
+      resolveModel(model, {
+        ...(family === undefined ? {} : { family }),
+        ...(baseModel === undefined ? {} : { baseModel }),
+      }),
+    ...createAsyncApi({ options, transport, policy, timeoutMs }),
+  };
+}

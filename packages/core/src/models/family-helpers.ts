@@ -1,0 +1,130 @@
+/**
+ * Small helpers shared by the model families: typed errors that name the model, inline media
+ * size and format checks, and cheap response shape checks (no per-number work on the hot path).
+ */
+import { ServiceError, ValidationError } from '../errors.js';
+import type { FamilyContext, Media, NormalizedInput } from '../types.js';
+
+/** A `ValidationError` naming the model and the input field at fault. */
+export function invalidInput(ctx: FamilyContext, parameter: string, message: string): ValidationError {
+  return new ValidationError(`${ctx.modelId}: ${message}`, { model: ctx.modelId, parameter });
+}
+
+/** The error for a response body that does not have the documented shape. */
+export function malformedResponse(ctx: FamilyContext, detail: string): ServiceError {
+  return new ServiceError(`Malformed response from ${ctx.modelId}: ${detail}`, { model: ctx.modelId });
+}
+
+/** A plain JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A non-empty list of numbers, judged by its first element only (vectors are long: no per-number check). */
+export function isVector(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && typeof value[0] === 'number';
+}
+
+/** `count` vectors, checked row by row (cheap: one look per row, none per number). */
+export function isVectorList(value: unknown, count: number): value is number[][] {
+  if (!Array.isArray(value) || value.length !== count) return false;
+  for (const row of value) if (!isVector(row)) return false;
+  return true;
+}
+
+/** Rejects modalities the family has no field for (the engine checks too; this keeps bodies sound). */
+export function rejectMedia(
+  ctx: FamilyContext,
+  input: NormalizedInput,
+  fields: readonly ('image' | 'images' | 'video' | 'audio')[],
+): void {
+  for (const field of fields) {
+    if (input[field] !== undefined) {
+      throw invalidInput(ctx, field, `\`${field}\` inputs are not supported by this model.`);
+    }
+  }
+}
+
+/** Known image formats, with `jpg` read as `jpeg`. Undefined when the format cannot be told. */
+export function imageFormat(media: Media): string | undefined {
+  const format = media.format ?? media.mediaType?.replace(/^image\//, '');
+  if (format !== undefined) return format === 'jpg' ? 'jpeg' : format;
+  return media.source.type === 'base64' ? sniffImageFormat(media.source.data) : undefined;
+}
+
+/** Reads the magic bytes at the start of base64 image data (decodes 12 bytes, not the image). */
+function sniffImageFormat(base64: string): string | undefined {
+  const head = Buffer.from(base64.slice(0, 16), 'base64');
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  return undefined;
+}
+
+/** Decoded size of inline media: the parser's count, else computed from the base64 length. */
+function inlineByteLength(media: Media): number | undefined {
+  if (media.byteLength !== undefined) return media.byteLength;
+  if (media.source.type !== 'base64') return undefined;
+  const data = media.source.data;
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
+}
+
+/** One model's rules for an image. */
+export interface ImageRules {
+  formats: readonly string[];
+  maxBytes: number;
+  /** The model takes inline bytes only (no `s3://` location in its body). */
+  inlineOnly: boolean;
+}
+
+/**
+ * Checks an image against a model's rules: inline only where the body has no S3 field, a known
+ * format from the allowed list (an unknown format is left to Bedrock), and the size limit.
+ */
+export function checkImage(ctx: FamilyContext, parameter: string, media: Media, rules: ImageRules): void {
+  if (rules.inlineOnly && media.source.type !== 'base64') {
+    throw invalidInput(
+      ctx,
+      parameter,
+      'images must be inline (bytes, base64 or a data URL); this model does not read s3:// locations.',
+    );
+  }
+  const format = imageFormat(media);
+  if (format !== undefined && !rules.formats.includes(format)) {
+    throw invalidInput(
+      ctx,
+      parameter,
+      `image format \`${format}\` is not supported; use one of: ${rules.formats.join(', ')}.`,
+    );
+  }
+  const bytes = inlineByteLength(media);
+  if (bytes !== undefined && bytes > rules.maxBytes) {
+    throw invalidInput(
+      ctx,
+      parameter,
+      `image is ${bytes.toLocaleString('en-US')} bytes; the limit is ${rules.maxBytes.toLocaleString('en-US')} bytes.`,
+    );
+  }
+}
+
+/** Rejects text longer than a model's character limit. */
+export function checkTextLength(ctx: FamilyContext, text: string, maxChars: number, why = ''): void {
+  if (text.length > maxChars) {
+    throw invalidInput(
+      ctx,
+      'text',
+      `text is ${text.length.toLocaleString('en-US')} characters; the limit is ${maxChars.toLocaleString('en-US')}${why}.`,
+    );
+  }
+}
+
+/** The only input of a one-input-per-request model (the planner guarantees it; a broken plan fails loudly). */
+export function single(batch: NormalizedInput[], ctx: FamilyContext): NormalizedInput {
+  const [input] = batch;
+  if (input === undefined || batch.length !== 1) {
+    throw new Error(`${ctx.modelId} takes exactly one input per request, got ${batch.length}`);
+  }
+  return input;
+}

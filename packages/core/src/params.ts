@@ -1,0 +1,186 @@
+/**
+ * The generic parameter checks every model gets from its `ModelCapabilities`, before any request:
+ * allowed values, defaults, unsupported parameters (an error, or a warning when the caller asked
+ * to drop them), modalities, and whether the id form can be invoked this way.
+ */
+import { UnsupportedParameterError, ValidationError } from './errors.js';
+import { modalitiesOf } from './inputs.js';
+import type {
+  CommonParams,
+  EmbeddingType,
+  EmbeddingWarning,
+  ModelCapabilities,
+  NormalizedInput,
+  ResolvedModel,
+  ResolvedParams,
+} from './types.js';
+
+/** The common parameters a model supports (what an `UnsupportedParameterError` lists). */
+export function supportedParameters(capabilities: ModelCapabilities): string[] {
+  const supported: string[] = [];
+  if (capabilities.dimensions.allowed.length > 1) supported.push('dimensions');
+  if (capabilities.purposes !== undefined) supported.push('purpose');
+  if (capabilities.truncate.length > 0) supported.push('truncate');
+  if (capabilities.normalize) supported.push('normalize');
+  if (capabilities.embeddingTypes.length > 0) supported.push('embeddingTypes');
+  supported.push('providerOptions');
+  return supported;
+}
+
+function list(values: readonly unknown[]): string {
+  return values.map((value) => String(value)).join(', ');
+}
+
+/**
+ * Checks the common parameters against the model's capabilities and applies its defaults.
+ * `document` and `query` are accepted as no-ops on symmetric models (no `purposes`), so
+ * retrieval code can always state them.
+ *
+ * @returns the parameters to hand to the family, and a warning per dropped parameter.
+ * @throws UnsupportedParameterError for a parameter the model lacks (unless `dropUnsupportedParams`).
+ * @throws ValidationError for a value outside the model's allowed values.
+ */
+export function resolveParams(
+  request: CommonParams,
+  resolved: ResolvedModel,
+): { params: ResolvedParams; warnings: EmbeddingWarning[] } {
+  const { spec } = resolved;
+  const caps = spec.capabilities;
+  const model = resolved.model;
+  const warnings: EmbeddingWarning[] = [];
+  const drop = request.dropUnsupportedParams === true;
+
+  const unsupported = (parameter: string, detail: string): void => {
+    const message = `${spec.id} does not support \`${parameter}\`${detail}. It supports: ${list(supportedParameters(caps))}.`;
+    if (!drop) {
+      throw new UnsupportedParameterError(`${message} Pass dropUnsupportedParams: true to drop it.`, {
+        model,
+        parameter,
+        supported: supportedParameters(caps),
+      });
+    }
+    warnings.push({ type: 'unsupported-parameter', parameter, message: `${message} Dropped.` });
+  };
+  const invalid = (parameter: string, message: string): never => {
+    throw new ValidationError(`${model}: ${message}`, { model, parameter });
+  };
+
+  const params: ResolvedParams = { dimensions: caps.dimensions.default };
+
+  const { dimensions } = request;
+  if (dimensions !== undefined && dimensions !== caps.dimensions.default) {
+    if (caps.dimensions.allowed.length <= 1) {
+      unsupported('dimensions', ` (its vectors always have ${caps.dimensions.default} dimensions)`);
+    } else if (!caps.dimensions.allowed.includes(dimensions)) {
+      invalid(
+        'dimensions',
+        `dimensions must be one of ${list(caps.dimensions.allowed)} for ${spec.id}, not ${dimensions}.`,
+      );
+    } else {
+      params.dimensions = dimensions;
+    }
+  }
+
+  const { purpose } = request;
+  if (purpose !== undefined) {
+    if (caps.purposes === undefined) {
+      if (purpose !== 'document' && purpose !== 'query') {
+        unsupported(
+          'purpose',
+          ` (its embeddings are the same for every purpose; \`${purpose}\` has no effect)`,
+        );
+      }
+    } else if (!caps.purposes.includes(purpose)) {
+      invalid(
+        'purpose',
+        `purpose must be one of ${list(caps.purposes)} for ${spec.id}, not ${String(purpose)}.`,
+      );
+    } else {
+      params.purpose = purpose;
+    }
+  }
+  if (params.purpose === undefined && caps.defaultPurpose !== undefined) params.purpose = caps.defaultPurpose;
+
+  const { truncate } = request;
+  if (truncate !== undefined) {
+    if (caps.truncate.length === 0) unsupported('truncate', '');
+    else if (!caps.truncate.includes(truncate)) {
+      invalid(
+        'truncate',
+        `truncate must be one of ${list(caps.truncate)} for ${spec.id}, not ${String(truncate)}.`,
+      );
+    } else params.truncate = truncate;
+  }
+
+  if (request.normalize !== undefined) {
+    if (!caps.normalize) unsupported('normalize', '');
+    else if (typeof request.normalize !== 'boolean') invalid('normalize', 'normalize must be a boolean.');
+    else params.normalize = request.normalize;
+  }
+
+  const { embeddingTypes } = request;
+  if (embeddingTypes !== undefined) {
+    if (!Array.isArray(embeddingTypes) || embeddingTypes.length === 0) {
+      invalid('embeddingTypes', 'embeddingTypes must be a non-empty array.');
+    }
+    const extra = [...new Set(embeddingTypes)].filter((type) => type !== 'float');
+    const unknown = extra.filter((type) => !caps.embeddingTypes.includes(type));
+    if (unknown.length > 0 && caps.embeddingTypes.length === 0) {
+      unsupported('embeddingTypes', ` (it returns float vectors only; asked for ${list(unknown)})`);
+    } else if (unknown.length > 0) {
+      invalid(
+        'embeddingTypes',
+        `embeddingTypes must be among float, ${list(caps.embeddingTypes)} for ${spec.id}, not ${list(unknown)}.`,
+      );
+    } else if (extra.length > 0) {
+      params.embeddingTypes = ['float', ...extra] as EmbeddingType[];
+    }
+  }
+
+  const { providerOptions } = request;
+  if (providerOptions !== undefined) {
+    if (typeof providerOptions !== 'object' || providerOptions === null || Array.isArray(providerOptions)) {
+      invalid('providerOptions', 'providerOptions must be a plain object (merged into the request body).');
+    }
+    params.providerOptions = providerOptions;
+  }
+
+  return { params, warnings };
+}
+
+/**
+ * Checks that the inputs' modalities can be sent this way, and that the id form allows it
+ * (Marengo 2.7 answers InvokeModel through an inference profile only).
+ */
+export function checkInvocation(
+  inputs: readonly NormalizedInput[],
+  resolved: ResolvedModel,
+  mode: 'sync' | 'async',
+): void {
+  const { spec, model } = resolved;
+  const caps = spec.capabilities;
+  const allowed = mode === 'sync' ? caps.syncModalities : caps.asyncModalities;
+  const how = mode === 'sync' ? 'InvokeModel (embed)' : 'async invoke';
+  if (
+    mode === 'sync' &&
+    caps.syncRequiresProfile === true &&
+    (resolved.idType === 'base' || resolved.idType === 'foundation-model-arn')
+  ) {
+    throw new ValidationError(
+      `${spec.id} answers InvokeModel through an inference profile only: use e.g. \`us.${spec.id}\` ` +
+        `(or eu./apac.), not ${resolved.modelId}.`,
+      { model, parameter: 'model' },
+    );
+  }
+  for (let i = 0; i < inputs.length; i++) {
+    for (const modality of modalitiesOf(inputs[i]!)) {
+      if (!allowed.includes(modality)) {
+        throw new ValidationError(
+          `${model}: inputs[${i}] has ${modality}, which ${spec.id} does not take through ${how}; it takes ` +
+            `${allowed.length === 0 ? 'nothing' : list(allowed)}${mode === 'sync' && caps.asyncModalities.includes(modality) ? ` (${modality} goes through startAsyncEmbed)` : ''}.`,
+          { model, parameter: `inputs[${i}]` },
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Running requests: a client-wide concurrency limit, the one retry layer (exponential backoff
+ * with full jitter, `retry-after` honoured, a timeout per attempt), and cancellation through the
+ * caller's `AbortSignal`.
+ */
+import { setMaxListeners } from 'node:events';
+import { AbortError, BedrockEmbeddingsError } from './errors.js';
+import { isRetryable, retryAfterMs, toBedrockError } from './transport.js';
+import type { RetryOptions } from './types.js';
+
+/**
+ * A counting semaphore shared by every call of one client, so the requests in flight never exceed
+ * the limit however many calls run at once. Waiters are served first come, first served, and each
+ * call queues at most `limit` waiters (see `runAll`), so a small call never waits behind the whole
+ * backlog of a big one.
+ */
+export class Limiter {
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(readonly limit: number) {}
+
+  /** Resolves with a `release` function once a slot is free; rejects if `signal` aborts first. */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    if (signal.aborted) return Promise.reject(abortErrorOf(signal));
+    const release = (): void => {
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#active--;
+      else next(); // hand the slot over: #active stays the same
+    };
+    if (this.#active < this.limit) {
+      this.#active++;
+      return Promise.resolve(once(release));
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(once(release));
+      };
+      const onAbort = (): void => {
+        const at = this.#waiting.indexOf(grant);
+        if (at >= 0) this.#waiting.splice(at, 1);
+        reject(abortErrorOf(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(grant);
+    });
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
+  };
+}
+
+/** The caller's abort as our `AbortError` (a reason that already is one is kept). */
+export function abortErrorOf(signal: AbortSignal, model?: string): AbortError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof AbortError) return reason;
+  return new AbortError(
+    model === undefined ? 'The operation was aborted' : `${model}: the operation was aborted`,
+    {
+      ...(model === undefined ? {} : { model }),
+      cause: reason,
+    },
+  );
+}
+
+/** Resolved retry settings. */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Defaults: 8 attempts, 100 ms doubling to at most 20 s, full jitter. */
+export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
+  return {
+    maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 8)),
+    baseDelayMs: Math.max(0, options.baseDelayMs ?? 100),
+    maxDelayMs: Math.max(0, options.maxDelayMs ?? 20_000),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortErrorOf(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Marks our own per-attempt deadline, to tell it from the caller's abort. */
+class AttemptTimeout extends Error {}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts run out.
+ * Each attempt gets a signal that fires on the caller's abort or after `timeoutMs`; waits between
+ * attempts are `random(0, min(maxDelay, base * 2^n))`, or the server's `retry-after`.
+ */
+export async function withRetry<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  options: {
+    policy: RetryPolicy;
+    signal: AbortSignal;
+    timeoutMs: number;
+    model: string;
+    redact: (text: string) => string;
+  },
+): Promise<T> {
+  const { policy, signal, timeoutMs, model } = options;
+  for (let attempts = 1; ; attempts++) {
+    if (signal.aborted) throw abortErrorOf(signal, model);
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+    try {
+      return await attempt(controller.signal);
+    } catch (error) {
+      if (signal.aborted) throw abortErrorOf(signal, model);
+      const timedOut = controller.signal.reason instanceof AttemptTimeout;
+      if (!(timedOut || isRetryable(error)) || attempts >= policy.maxAttempts) {
+        throw error instanceof BedrockEmbeddingsError
+          ? error
+          : toBedrockError(error, {
+              model,
+              attempts,
+              redact: options.redact,
+              ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}),
+            });
+      }
+      const backoff = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+      const serverDelay = retryAfterMs(error);
+      await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/**
+ * Runs `count` tasks through the limiter, at most `limiter.limit` of them queued or in flight for
+ * this call, and returns their results in order. On the first failure (or the caller's abort)
+ * the other tasks are cancelled, and the call settles only once none of them is in flight.
+ */
+export async function runAll<T>(
+  count: number,
+  task: (index: number, signal: AbortSignal) => Promise<T>,
+  options: { limiter: Limiter; signal?: AbortSignal; model: string },
+): Promise<T[]> {
+  const { limiter, model } = options;
+  const results = new Array<T>(count);
+  const controller = new AbortController();
+  // Every worker listens to this signal (up to the concurrency limit): not a leak.
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) throw abortErrorOf(options.signal, model);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < count) {
+      const index = next++;
+      let release: (() => void) | undefined;
+      try {
+        release = await limiter.acquire(controller.signal);
+        results[index] = await task(index, controller.signal);
+      } catch (error) {
+        // The first failure is the one reported; the abort it triggers fails the others.
+        failure ??= { error };
+        controller.abort(error);
+      } finally {
+        release?.();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(limiter.limit, count) }, worker));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure !== undefined) {
+    if (options.signal?.aborted) throw abortErrorOf(options.signal, model);
+    throw failure.error as BedrockEmbeddingsError;
+  }
+  return results;
+}

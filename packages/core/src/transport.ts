@@ -1,0 +1,294 @@
+/**
+ * The wire: Bedrock Runtime clients (credentials, region, connection reuse), one InvokeModel call
+ * with its token-count header and request id, and the mapping of SDK errors to our typed errors.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  BedrockRuntimeClient,
+  type BedrockRuntimeClientConfig,
+  InvokeModelCommand,
+  type InvokeModelCommandInput,
+  type InvokeModelCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BuildMiddleware, HttpRequest, HttpResponse } from '@smithy/types';
+import {
+  AuthError,
+  type BedrockEmbeddingsError,
+  ServiceError,
+  ThrottlingError,
+  TimeoutError,
+  ValidationError,
+} from './errors.js';
+import type { ClientOptions } from './types.js';
+
+/** What one successful InvokeModel call gives back. */
+export interface InvokeResult {
+  /** The response body, JSON-parsed. */
+  body: unknown;
+  /** `x-amzn-bedrock-input-token-count`, when Bedrock sent it. */
+  headerInputTokens?: number;
+  requestId?: string;
+  /** The HTTP response headers. */
+  headers?: Record<string, string>;
+}
+
+/** Bedrock Runtime clients for one `createBedrockEmbeddings` instance, one per region in use. */
+export interface Transport {
+  /** The client for a region (an ARN's), or the configured one. */
+  client(arnRegion?: string): BedrockRuntimeClient;
+  invoke(
+    modelId: string,
+    body: string,
+    options: { region?: string; signal: AbortSignal; headers?: Record<string, string> },
+  ): Promise<InvokeResult>;
+  /** Removes known secrets from a message (defence in depth: AWS messages should hold none). */
+  redact(message: string): string;
+}
+
+const TOKEN_HEADER = 'x-amzn-bedrock-input-token-count';
+
+/**
+ * Builds the transport. Connections are kept alive and capped at `maxConcurrency` per host: the
+ * SDK's default HTTP/2 handler for Bedrock Runtime opens a new connection (a TLS handshake on
+ * AWS) for every request.
+ */
+export function createTransport(options: ClientOptions, maxConcurrency: number): Transport {
+  const env = process.env;
+  const apiKey = options.apiKey;
+  const secrets = [apiKey, env.AWS_BEARER_TOKEN_BEDROCK];
+  if (typeof options.credentials === 'object') {
+    secrets.push(options.credentials.secretAccessKey, options.credentials.sessionToken);
+  }
+  const knownSecrets = secrets.filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length >= 8,
+  );
+  const redact = (message: string): string =>
+    knownSecrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+
+  const ready = options.client;
+  const baseRegion = options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+  const clients = new Map<string, BedrockRuntimeClient>();
+  let requestHandler: NodeHttpHandler | undefined;
+
+  const client = (arnRegion?: string): BedrockRuntimeClient => {
+    if (ready !== undefined) return ready;
+    // A model ARN is invoked in its own region; a fixed endpoint (the emulator, a VPC endpoint)
+    // keeps the configured region, which it signs for.
+    const region = options.endpoint === undefined ? (arnRegion ?? baseRegion) : (baseRegion ?? arnRegion);
+    const key = region ?? '';
+    let existing = clients.get(key);
+    if (existing === undefined) {
+      requestHandler ??= new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: maxConcurrency }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: maxConcurrency }),
+      });
+      const config: BedrockRuntimeClientConfig = {
+        requestHandler,
+        // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
+        maxAttempts: 1,
+        ...(region === undefined ? {} : { region }),
+        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+        ...(options.profile === undefined ? {} : { profile: options.profile }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      };
+      if (apiKey !== undefined) {
+        config.token = { token: apiKey };
+        config.authSchemePreference = ['httpBearerAuth'];
+      } else if (options.credentials !== undefined || options.profile !== undefined) {
+        // Explicit credentials win over an AWS_BEARER_TOKEN_BEDROCK in the environment, which the
+        // SDK would otherwise prefer.
+        config.authSchemePreference = ['sigv4'];
+      }
+      existing = new BedrockRuntimeClient(config);
+      clients.set(key, existing);
+    }
+    return existing;
+  };
+
+  const invoke: Transport['invoke'] = async (modelId, body, { region, signal, headers }) => {
+    const command = new InvokeModelCommand({
+      modelId,
+      body,
+      contentType: 'application/json',
+      accept: 'application/json',
+    });
+    let responseHeaders: Record<string, string> | undefined;
+    const middleware: BuildMiddleware<InvokeModelCommandInput, InvokeModelCommandOutput> =
+      (next) => async (args) => {
+        if (headers !== undefined) Object.assign((args.request as HttpRequest).headers, headers);
+        const result = await next(args);
+        responseHeaders = (result.response as HttpResponse).headers;
+        return result;
+      };
+    command.middlewareStack.add(middleware, { step: 'build', name: 'bedrockEmbeddingsHeaders' });
+    const output = await client(region).send(command, { abortSignal: signal });
+    const raw = output.body;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+    } catch (cause) {
+      throw new ServiceError(`Bedrock returned a body that is not JSON for ${modelId}.`, {
+        requestId: output.$metadata.requestId,
+        statusCode: output.$metadata.httpStatusCode,
+        cause,
+      });
+    }
+    const tokenHeader = responseHeaders?.[TOKEN_HEADER];
+    const tokens = tokenHeader === undefined ? Number.NaN : Number(tokenHeader);
+    return {
+      body: parsed,
+      ...(Number.isInteger(tokens) && tokens >= 0 ? { headerInputTokens: tokens } : {}),
+      ...(output.$metadata.requestId === undefined ? {} : { requestId: output.$metadata.requestId }),
+      ...(responseHeaders === undefined ? {} : { headers: responseHeaders }),
+    };
+  };
+
+  return { client, invoke, redact };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error classification and mapping
+// ---------------------------------------------------------------------------------------------
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $response?: { statusCode?: number; headers?: Record<string, string> };
+}
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ModelNotReadyException',
+  'ServiceUnavailableException',
+  'InternalServerException',
+  'ModelTimeoutException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Node socket errors worth another attempt: the connection went, not the request's content. */
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'UND_ERR_SOCKET',
+]);
+const AUTH_NAMES = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'IncompleteSignatureException',
+  'MissingAuthenticationTokenException',
+  'CredentialsProviderError',
+  'TokenProviderError',
+]);
+
+function shapeOf(error: unknown): SdkErrorShape {
+  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+}
+
+function statusOf(error: SdkErrorShape): number | undefined {
+  return error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
+}
+
+/**
+ * Whether another attempt may succeed: throttling (429), model not ready, 5xx, model timeouts
+ * (408) and dropped connections. Never validation (400) or auth (403) errors.
+ */
+export function isRetryable(error: unknown): boolean {
+  const shape = shapeOf(error);
+  if (shape.name !== undefined && RETRYABLE_NAMES.has(shape.name)) return true;
+  if (shape.code !== undefined && CONNECTION_CODES.has(shape.code)) return true;
+  const status = statusOf(shape);
+  if (status !== undefined) return RETRYABLE_STATUS.has(status);
+  // No HTTP answer at all: a socket that closed mid-response ("socket hang up").
+  return (
+    shape.$metadata === undefined && /socket hang up|ECONNRESET|premature close/i.test(shape.message ?? '')
+  );
+}
+
+/** `retry-after` of a throttling answer in ms (seconds or an HTTP date), when sent. */
+export function retryAfterMs(error: unknown): number | undefined {
+  const headers = shapeOf(error).$response?.headers;
+  const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * Maps an SDK or socket error (after the retry layer gave up) to our typed errors, with the
+ * model, the AWS error name, status, request id and attempts. Messages carry AWS's text, never
+ * configuration or headers.
+ */
+export function toBedrockError(
+  error: unknown,
+  context: { model: string; attempts: number; timedOutAfterMs?: number; redact: (text: string) => string },
+): BedrockEmbeddingsError {
+  const { model, attempts } = context;
+  if (context.timedOutAfterMs !== undefined) {
+    return new TimeoutError(
+      `${model}: no response within ${context.timedOutAfterMs} ms (requestTimeoutMs), after ${attempts} attempt(s).`,
+      { model, cause: error },
+    );
+  }
+  const shape = shapeOf(error);
+  const status = statusOf(shape);
+  const awsErrorName = shape.name === 'Error' ? shape.code : shape.name;
+  const requestId = shape.$metadata?.requestId;
+  const text = context.redact(shape.message ?? String(error));
+  const details = {
+    model,
+    cause: error,
+    attempts,
+    ...(awsErrorName === undefined ? {} : { awsErrorName }),
+    ...(status === undefined ? {} : { statusCode: status }),
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+  const where = `${awsErrorName ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}`;
+  const suffix = `${requestId === undefined ? '' : ` [request id ${requestId}]`}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+  const message = `Bedrock ${where} for ${model}: ${text}${suffix}`;
+
+  if (status === undefined && /region is missing/i.test(text)) {
+    return new ValidationError(
+      `${model}: no AWS region: pass \`region\`, or set AWS_REGION / AWS_DEFAULT_REGION.`,
+      {
+        model,
+        parameter: 'region',
+        cause: error,
+      },
+    );
+  }
+  if (
+    awsErrorName === 'ThrottlingException' ||
+    (status === 429 && awsErrorName !== 'ModelNotReadyException')
+  ) {
+    return new ThrottlingError(message, details);
+  }
+  if (status === 401 || status === 403 || (awsErrorName !== undefined && AUTH_NAMES.has(awsErrorName))) {
+    return new AuthError(message, details);
+  }
+  if (
+    awsErrorName === 'ValidationException' ||
+    (status === 400 && awsErrorName !== 'ServiceQuotaExceededException')
+  ) {
+    return new ValidationError(message, details);
+  }
+  return new ServiceError(message, { ...details, retryable: isRetryable(error) });
+}

@@ -1,0 +1,504 @@
+/**
+ * Async invoke end to end against the emulator and its S3 over HTTP: start, status, wait (backoff,
+ * failure, timeout and resume, abort), results read from S3 and compared with the emulator's
+ * expected vectors, listing across pages, and every bad input caught before a request is sent.
+ */
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortError,
+  AsyncJobFailedError,
+  AsyncOutputError,
+  type BedrockEmbeddings,
+  createBedrockEmbeddings,
+  TimeoutError,
+  UnsupportedParameterError,
+  ValidationError,
+} from '@bedrock-embeddings/core';
+import { type Emulator, expectedSegments, FAIL_TAG, startEmulator } from '@bedrock-embeddings/emulator';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
+const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
+const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
+const BUCKET = 'async-out';
+const OUT = `s3://${BUCKET}/embeddings/`;
+
+let emu: Emulator;
+let bedrock: BedrockEmbeddings;
+let s3: S3Client;
+
+const requestsSent = () => emu.stats().requests.total;
+
+beforeAll(async () => {
+  emu = await startEmulator({ buckets: [BUCKET], asyncJobDurationMs: 100 });
+  bedrock = createBedrockEmbeddings({
+    endpoint: emu.endpoint,
+    region: emu.region,
+    credentials: emu.credentials,
+    s3Endpoint: emu.s3Endpoint,
+  });
+  s3 = new S3Client({
+    endpoint: emu.s3Endpoint,
+    region: emu.region,
+    credentials: emu.credentials,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await emu?.stop();
+});
+
+beforeEach(() => {
+  emu.reset();
+  emu.configure({ asyncJobDurationMs: 100 });
+});
+
+/** Segments without undefined fields, for comparison with the emulator's expectation. */
+function comparable(segments: object[]): object[] {
+  return segments.map((segment) =>
+    Object.fromEntries(
+      Object.entries(segment).filter(
+        ([key, value]) => value !== undefined && key !== 'status' && key !== 'failureReason',
+      ),
+    ),
+  );
+}
+
+describe('a Nova video job, start to segments', () => {
+  it('starts, reports in_progress, completes, and yields the expected segment vectors', async () => {
+    const video = 's3://media/clips/launch.mp4';
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: { video },
+      outputS3Uri: OUT,
+      asyncOptions: { durationSeconds: 10 },
+    });
+    expect(job.invocationArn).toMatch(/^arn:aws:bedrock:us-east-1:\d{12}:async-invoke\/[a-z0-9]+$/);
+    expect(job.jobId).toBe(job.invocationArn.split('/').pop());
+    expect(job.outputS3Uri).toBe(`${OUT}${job.jobId}/`);
+    expect(job.jobs).toEqual([
+      { invocationArn: job.invocationArn, jobId: job.jobId, outputS3Uri: job.outputS3Uri },
+    ]);
+
+    const first = await bedrock.getAsyncEmbed(job.invocationArn);
+    expect(first.status).toBe('in_progress');
+    expect(first.modelArn).toBe(`arn:aws:bedrock:us-east-1::foundation-model/${NOVA}`);
+    expect(first.submitTime).toBeInstanceOf(Date);
+
+    const polls: string[] = [];
+    const done = await bedrock.waitForAsyncEmbed(job.invocationArn, {
+      pollIntervalMs: 20,
+      onPoll: (info) => polls.push(info.status),
+    });
+    expect(done.status).toBe('completed');
+    expect(done.endTime).toBeInstanceOf(Date);
+    expect(polls.at(-1)).toBe('completed');
+
+    const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(results.family).toBe('nova');
+    expect(results.invocationArn).toBe(job.invocationArn);
+    const expected = expectedSegments(NOVA, { video }, { segmentDurationSec: 10 });
+    expect(expected.length).toBeGreaterThan(1);
+    expect(comparable(results.segments)).toEqual(comparable(expected));
+    expect(results.files[0]).toBe(`${OUT}${job.jobId}/segmented-embedding-result.json`);
+    expect(results.files.length).toBeGreaterThan(1);
+  });
+
+  it('starts one job per input and returns every ARN, in input order', async () => {
+    const texts = ['first long document', 'second long document', 'third long document'];
+    const job = await bedrock.startAsyncEmbed({
+      model: `bedrock/async_invoke/${NOVA}`,
+      input: texts,
+      outputS3Uri: OUT,
+    });
+    expect(job.jobs).toHaveLength(3);
+    expect(new Set(job.jobs.map((j) => j.invocationArn)).size).toBe(3);
+    expect(job.invocationArn).toBe(job.jobs[0]!.invocationArn);
+    for (const [index, started] of job.jobs.entries()) {
+      await bedrock.waitForAsyncEmbed(started.invocationArn, { pollIntervalMs: 20 });
+      const results = await bedrock.getAsyncEmbedResults(started.invocationArn);
+      expect(comparable(results.segments)).toEqual(comparable(expectedSegments(NOVA, texts[index]!)));
+    }
+  });
+
+  it('sends the output options and an idempotency token: repeating a call repeats no job', async () => {
+    const request = {
+      model: NOVA,
+      input: ['one', 'two'],
+      outputS3Uri: OUT,
+      bucketOwner: '111122223333',
+      kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      clientRequestToken: 'ingest-2026-11-25',
+    };
+    const first = await bedrock.startAsyncEmbed(request);
+    const again = await bedrock.startAsyncEmbed(request);
+    expect(again.jobs).toEqual(first.jobs);
+    const infos = await Promise.all(first.jobs.map((job) => bedrock.getAsyncEmbed(job.invocationArn)));
+    expect(infos.map((info) => info.clientRequestToken)).toEqual([
+      'ingest-2026-11-25-0',
+      'ingest-2026-11-25-1',
+    ]);
+    expect(emu.stats().requests.byOperation.StartAsyncInvoke).toBe(4);
+  });
+
+  it('maps dimensions and purpose into the job', async () => {
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: 'a text to index',
+      outputS3Uri: OUT,
+      dimensions: 384,
+      purpose: 'document',
+    });
+    await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    const { segments } = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(segments[0]!.embedding).toHaveLength(384);
+    expect(comparable(segments)).toEqual(
+      comparable(expectedSegments(NOVA, 'a text to index', { dimensions: 384, purpose: 'document' })),
+    );
+  });
+});
+
+describe('a Marengo 3.0 video job, start to segments', () => {
+  it('routes bedrock/async_invoke/<profile> to the base model and yields the expected segments', async () => {
+    const video = { value: 's3://media/clips/keynote.mp4', bucketOwner: '111122223333' };
+    const job = await bedrock.startAsyncEmbed({
+      model: `bedrock/async_invoke/us.${MARENGO_30}`,
+      input: { video },
+      outputS3Uri: 's3://async-out/marengo',
+    });
+    const done = await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    expect(done.modelArn).toBe(`arn:aws:bedrock:us-east-1::foundation-model/${MARENGO_30}`);
+    const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(results.family).toBe('marengo');
+    expect(results.files).toEqual([`s3://async-out/marengo/${job.jobId}/output.json`]);
+    const expected = expectedSegments(MARENGO_30, {
+      video: { s3Uri: video.value, bucketOwner: video.bucketOwner },
+    });
+    expect(expected.length).toBeGreaterThan(1);
+    expect(comparable(results.segments)).toEqual(comparable(expected));
+  });
+
+  it('derives the base id for Marengo 2.7 from a profile id too', async () => {
+    const job = await bedrock.startAsyncEmbed({
+      model: `us.${MARENGO_27}`,
+      input: { audio: 's3://media/podcast.mp3' },
+      outputS3Uri: OUT,
+    });
+    const done = await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    expect(done.modelArn).toBe(`arn:aws:bedrock:us-east-1::foundation-model/${MARENGO_27}`);
+    const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(comparable(results.segments)).toEqual(
+      comparable(expectedSegments(MARENGO_27, { audio: 's3://media/podcast.mp3' })),
+    );
+  });
+});
+
+describe('waiting', () => {
+  it('rejects with AsyncJobFailedError carrying AWS failure message', async () => {
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: { video: 's3://media/broken.mp4' },
+      outputS3Uri: OUT,
+      tags: { [FAIL_TAG]: 'The input video could not be decoded' },
+    });
+    const error = await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 }).catch((e) => e);
+    expect(error).toBeInstanceOf(AsyncJobFailedError);
+    expect(error.invocationArn).toBe(job.invocationArn);
+    expect(error.failureMessage).toBe('The input video could not be decoded');
+    expect(error.message).toContain('The input video could not be decoded');
+    expect((await bedrock.getAsyncEmbed(job.invocationArn)).status).toBe('failed');
+    await expect(bedrock.getAsyncEmbedResults(job.invocationArn)).rejects.toBeInstanceOf(AsyncJobFailedError);
+  });
+
+  it('times out with the ARN, and resumes by calling again with it', async () => {
+    emu.configure({ asyncJobDurationMs: 1_500 });
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'slow job', outputS3Uri: OUT });
+    const error = await bedrock
+      .waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20, timeoutMs: 100 })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.invocationArn).toBe(job.invocationArn);
+    expect((await bedrock.getAsyncEmbed(job.invocationArn)).status).toBe('in_progress');
+
+    const resumed = await bedrock.waitForAsyncEmbed(error.invocationArn, { pollIntervalMs: 50 });
+    expect(resumed.status).toBe('completed');
+  });
+
+  it('backs off between polls', async () => {
+    emu.configure({ asyncJobDurationMs: 800 });
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'backoff', outputS3Uri: OUT });
+    const at: number[] = [];
+    await bedrock.waitForAsyncEmbed(job.invocationArn, {
+      pollIntervalMs: 10,
+      maxPollIntervalMs: 60,
+      onPoll: (_, elapsed) => at.push(elapsed),
+    });
+    expect(emu.stats().requests.byOperation.GetAsyncInvoke).toBe(at.length);
+    // Each wait is at least the scheduled interval: 10, 15, 23, 35, 53, then capped at 60 ms.
+    let interval = 10;
+    for (let i = 1; i < at.length; i++) {
+      expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(interval - 2);
+      interval = Math.min(60, Math.round(interval * 1.5));
+    }
+    expect(at.length).toBeGreaterThan(3);
+  });
+
+  it('aborts promptly, even in the middle of a long wait between polls', async () => {
+    emu.configure({ asyncJobDurationMs: 60_000 });
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'never waited for', outputS3Uri: OUT });
+    const controller = new AbortController();
+    const waiting = bedrock.waitForAsyncEmbed(job.invocationArn, {
+      pollIntervalMs: 50_000,
+      signal: controller.signal,
+      onPoll: () => setTimeout(() => controller.abort(), 10),
+    });
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    expect(emu.stats().requests.byOperation.GetAsyncInvoke).toBe(1);
+  }, 10_000);
+
+  it('rejects an already-aborted signal without polling', async () => {
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT });
+    const before = requestsSent();
+    await expect(
+      bedrock.waitForAsyncEmbed(job.invocationArn, { signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(requestsSent()).toBe(before);
+  });
+
+  it('checks its options', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:async-invoke/abcdefghijkl';
+    await expect(bedrock.waitForAsyncEmbed(arn, { pollIntervalMs: 0 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(bedrock.waitForAsyncEmbed(arn, { timeoutMs: -1 })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('results', () => {
+  async function completedMarengoJob() {
+    const job = await bedrock.startAsyncEmbed({ model: MARENGO_30, input: 'a query', outputS3Uri: OUT });
+    await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    return job;
+  }
+
+  it('gives AsyncOutputError with the ARN and location when the output is missing', async () => {
+    const job = await completedMarengoJob();
+    const key = `embeddings/${job.jobId}/output.json`;
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+    const error = await bedrock.getAsyncEmbedResults(job.invocationArn).catch((e) => e);
+    expect(error).toBeInstanceOf(AsyncOutputError);
+    expect(error.invocationArn).toBe(job.invocationArn);
+    expect(error.location).toBe(`s3://${BUCKET}/${key}`);
+  });
+
+  it('gives AsyncOutputError when the output is malformed', async () => {
+    const job = await completedMarengoJob();
+    const key = `embeddings/${job.jobId}/output.json`;
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"data": "not a list"' }));
+    const error = await bedrock.getAsyncEmbedResults(job.invocationArn).catch((e) => e);
+    expect(error).toBeInstanceOf(AsyncOutputError);
+    expect(error.invocationArn).toBe(job.invocationArn);
+    expect(error.location).toBe(`s3://${BUCKET}/${key}`);
+  });
+
+  it('refuses to read a job still in progress', async () => {
+    emu.configure({ asyncJobDurationMs: 60_000 });
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'pending', outputS3Uri: OUT });
+    await expect(bedrock.getAsyncEmbedResults(job.invocationArn)).rejects.toThrow(/still in progress/);
+  });
+
+  it('types S3 access failures', async () => {
+    const job = await completedMarengoJob();
+    const wrongKeys = createBedrockEmbeddings({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+      s3Client: new S3Client({
+        endpoint: emu.s3Endpoint,
+        region: emu.region,
+        forcePathStyle: true,
+        credentials: {
+          accessKeyId: 'AKIAWRONGWRONGWRONG0',
+          secretAccessKey: 'wrong-secret-key-wrong-secret-key',
+        },
+      }),
+    });
+    const error = await wrongKeys.getAsyncEmbedResults(job.invocationArn).catch((e) => e);
+    expect(error.name).toBe('AuthError');
+    expect(error.message).toContain(job.invocationArn);
+    expect(error.message).not.toContain('wrong-secret-key');
+  });
+});
+
+describe('region from the ARN', () => {
+  it('asks the region named in the ARN when no region is configured', async () => {
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'regional', outputS3Uri: OUT });
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      const noRegion = createBedrockEmbeddings({
+        endpoint: emu.endpoint,
+        credentials: emu.credentials,
+        s3Endpoint: emu.s3Endpoint,
+      });
+      await noRegion.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+      const results = await noRegion.getAsyncEmbedResults(job.invocationArn);
+      expect(results.segments.length).toBeGreaterThan(0);
+    } finally {
+      Object.assign(
+        process.env,
+        Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)),
+      );
+    }
+  });
+});
+
+describe('listing', () => {
+  it('iterates over every page', async () => {
+    const started = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: ['a', 'b', 'c', 'd', 'e'],
+      outputS3Uri: OUT,
+    });
+    const listed: string[] = [];
+    for await (const info of bedrock.listAsyncEmbeds({ pageSize: 2, sortOrder: 'Ascending' })) {
+      listed.push(info.invocationArn);
+      expect(info.status).toBe('in_progress');
+    }
+    expect(listed).toEqual(started.jobs.map((job) => job.invocationArn));
+    expect(emu.stats().requests.byOperation.ListAsyncInvokes).toBe(3);
+  });
+
+  it('filters by status and submission time', async () => {
+    const ok = await bedrock.startAsyncEmbed({ model: NOVA, input: 'fine', outputS3Uri: OUT });
+    const bad = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: 'broken',
+      outputS3Uri: OUT,
+      tags: { [FAIL_TAG]: 'boom' },
+    });
+    await bedrock.waitForAsyncEmbed(ok.invocationArn, { pollIntervalMs: 20 });
+    await bedrock.waitForAsyncEmbed(bad.invocationArn, { pollIntervalMs: 20 }).catch(() => undefined);
+    const failed = [];
+    for await (const info of bedrock.listAsyncEmbeds({ status: 'failed' })) failed.push(info);
+    expect(failed.map((info) => [info.invocationArn, info.failureMessage])).toEqual([
+      [bad.invocationArn, 'boom'],
+    ]);
+    const future = [];
+    for await (const info of bedrock.listAsyncEmbeds({ submittedAfter: new Date(Date.now() + 60_000) }))
+      future.push(info);
+    expect(future).toEqual([]);
+  });
+
+  it('checks pageSize', async () => {
+    const iterate = async () => {
+      for await (const _ of bedrock.listAsyncEmbeds({ pageSize: 1001 })) break;
+    };
+    await expect(iterate()).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('bad input, caught before any request', () => {
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    [
+      'missing outputS3Uri',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: '' }),
+      /outputS3Uri cannot be empty for async invoke requests/,
+    ],
+    [
+      'outputS3Uri not s3',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: 'https://bucket/out/' }),
+      /outputS3Uri .* is not a valid S3 location/,
+    ],
+    [
+      'outputS3Uri with an invalid bucket',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: 's3://Upper_Case/out/' }),
+      /not a valid S3 location/,
+    ],
+    [
+      'a model without async support',
+      () => bedrock.startAsyncEmbed({ model: 'amazon.titan-embed-text-v2:0', input: 'x', outputS3Uri: OUT }),
+      /does not support async invoke.*amazon\.nova-2-multimodal-embeddings-v1:0/,
+    ],
+    [
+      'media as an http(s) URL',
+      () =>
+        bedrock.startAsyncEmbed({
+          model: NOVA,
+          input: { video: 'https://example.com/v.mp4' },
+          outputS3Uri: OUT,
+        }),
+      /http\(s\) URL/,
+    ],
+    [
+      'video on a sync route',
+      () => bedrock.embed({ model: `us.${MARENGO_27}`, inputs: [{ video: 's3://media/v.mp4' }] }),
+      /video.*startAsyncEmbed/,
+    ],
+    [
+      'an empty input list',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: [], outputS3Uri: OUT }),
+      /input/,
+    ],
+    [
+      'a malformed bucketOwner',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, bucketOwner: '12' }),
+      /bucketOwner/,
+    ],
+    [
+      'a malformed kmsKeyId',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, kmsKeyId: 'my-key' }),
+      /kmsKeyId/,
+    ],
+    [
+      'an invalid tag',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, tags: { 'bad{key}': 'v' } }),
+      /Tag/,
+    ],
+    [
+      'a dimension the model lacks',
+      () => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, dimensions: 500 }),
+      /dimensions/,
+    ],
+    [
+      'an unknown async option',
+      () =>
+        bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, asyncOptions: { bogus: 1 } }),
+      /bogus/,
+    ],
+    [
+      'an ARN that is not an async invoke ARN',
+      () => bedrock.getAsyncEmbed('arn:aws:bedrock:us-east-1:1:foo'),
+      /not an async invoke ARN/,
+    ],
+  ];
+  for (const [name, call, message] of cases) {
+    it(`rejects ${name}`, async () => {
+      const before = requestsSent();
+      const error = (await call().catch((e: unknown) => e)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.message).toMatch(message);
+      expect(requestsSent()).toBe(before);
+    });
+  }
+
+  it('reports an unsupported parameter with the model and parameter', async () => {
+    const error = await bedrock
+      .startAsyncEmbed({ model: MARENGO_30, input: 'x', outputS3Uri: OUT, dimensions: 1024 })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnsupportedParameterError);
+    expect(error.parameter).toBe('dimensions');
+    const dropped = await bedrock.startAsyncEmbed({
+      model: MARENGO_30,
+      input: 'x',
+      outputS3Uri: OUT,
+      dimensions: 1024,
+      dropUnsupportedParams: true,
+    });
+    expect(dropped.warnings.map((w) => w.parameter)).toEqual(['dimensions']);
+  });
+});

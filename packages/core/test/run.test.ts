@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, ServiceError, ThrottlingError, ValidationError } from '../src/index.js';
+import { Limiter, retryPolicy, runAll, withRetry } from '../src/run.js';
+import { isRetryable, retryAfterMs } from '../src/transport.js';
+
+/** An error shaped as the AWS SDK throws them. */
+function awsError(name: string, status: number, headers: Record<string, string> = {}) {
+  return Object.assign(new Error(`${name} message`), {
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, requestId: 'req-1' },
+    $response: { statusCode: status, headers },
+  });
+}
+
+const options = (maxAttempts: number) => ({
+  policy: retryPolicy({ maxAttempts, baseDelayMs: 1, maxDelayMs: 5 }),
+  signal: new AbortController().signal,
+  timeoutMs: 1_000,
+  model: 'm',
+  redact: (text: string) => text,
+});
+
+describe('retry classification', () => {
+  it.each([
+    ['ThrottlingException', 429, true],
+    ['ModelNotReadyException', 429, true],
+    ['InternalServerException', 500, true],
+    ['ServiceUnavailableException', 503, true],
+    ['ModelTimeoutException', 408, true],
+    ['ValidationException', 400, false],
+    ['ServiceQuotaExceededException', 400, false],
+    ['AccessDeniedException', 403, false],
+    ['ResourceNotFoundException', 404, false],
+    ['ModelErrorException', 424, false],
+  ])('%s (%i) retryable: %s', (name, status, retryable) => {
+    expect(isRetryable(awsError(name, status))).toBe(retryable);
+  });
+
+  it('retries dropped connections', () => {
+    expect(isRetryable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+    expect(isRetryable(new Error('something else'))).toBe(false);
+  });
+
+  it('reads retry-after in seconds or as a date', () => {
+    expect(retryAfterMs(awsError('ThrottlingException', 429, { 'retry-after': '2' }))).toBe(2_000);
+    const date = new Date(Date.now() + 60_000).toUTCString();
+    expect(retryAfterMs(awsError('ThrottlingException', 429, { 'retry-after': date }))).toBeGreaterThan(
+      50_000,
+    );
+    expect(retryAfterMs(awsError('ThrottlingException', 429))).toBeUndefined();
+  });
+});
+
+describe('withRetry', () => {
+  it('retries retryable errors until success', async () => {
+    let calls = 0;
+    const result = await withRetry(async () => {
+      calls++;
+      if (calls < 3) throw awsError('ThrottlingException', 429);
+      return 'ok';
+    }, options(5));
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  it("waits for the server's retry-after instead of its own backoff", async () => {
+    let calls = 0;
+    // Backoff of up to a minute: only retry-after: 0 lets this finish within the test timeout.
+    const result = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 3) throw awsError('ThrottlingException', 429, { 'retry-after': '0' });
+        return 'ok';
+      },
+      { ...options(5), policy: retryPolicy({ maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 }) },
+    );
+    expect(result).toBe('ok');
+  }, 10_000);
+
+  it('never retries a 400, and maps it with the attempts', async () => {
+    let calls = 0;
+    const error = await withRetry(async () => {
+      calls++;
+      throw awsError('ValidationException', 400);
+    }, options(5)).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      statusCode: 400,
+      awsErrorName: 'ValidationException',
+      requestId: 'req-1',
+      attempts: 1,
+    });
+  });
+
+  it('gives up after maxAttempts with a typed error', async () => {
+    let calls = 0;
+    const error = await withRetry(async () => {
+      calls++;
+      throw awsError('ThrottlingException', 429);
+    }, options(4)).catch((e: unknown) => e);
+    expect(calls).toBe(4);
+    expect(error).toBeInstanceOf(ThrottlingError);
+    expect(error).toMatchObject({ attempts: 4, retryable: true });
+  });
+
+  it('redacts known secrets from messages', async () => {
+    const error = await withRetry(
+      async () => {
+        throw awsError('InternalServerException', 500);
+      },
+      { ...options(1), redact: (text) => text.replace('message', '[redacted]') },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect((error as Error).message).not.toContain('message');
+  });
+});
+
+describe('Limiter and runAll', () => {
+  it('never runs more tasks at once than the limit, and keeps order', async () => {
+    const limiter = new Limiter(3);
+    let active = 0;
+    let peak = 0;
+    const results = await runAll(
+      50,
+      async (index) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        active--;
+        return index * 2;
+      },
+      { limiter, model: 'm' },
+    );
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    expect(peak).toBe(3);
+  });
+
+  it('shares the limit between calls', async () => {
+    const limiter = new Limiter(2);
+    let active = 0;
+    let peak = 0;
+    const task = async () => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      active--;
+    };
+    await Promise.all([runAll(10, task, { limiter, model: 'a' }), runAll(10, task, { limiter, model: 'b' })]);
+    expect(peak).toBe(2);
+  });
+
+  it('stops starting tasks after the first failure and reports that failure', async () => {
+    const limiter = new Limiter(1);
+    const started: number[] = [];
+    const error = await runAll(
+      10,
+      async (index) => {
+        started.push(index);
+        if (index === 2) throw new ValidationError('bad');
+        return index;
+      },
+      { limiter, model: 'm' },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(started).toEqual([0, 1, 2]);
+  });
+
+  it('an aborted waiter leaves the queue and rejects with AbortError', async () => {
+    const limiter = new Limiter(1);
+    const release = await limiter.acquire(new AbortController().signal);
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
+    release();
+    // The slot is free again: the aborted waiter did not take it.
+    const again = await limiter.acquire(new AbortController().signal);
+    again();
+  });
+});

@@ -1,0 +1,402 @@
+/**
+ * The server's configuration: the fields of LiteLLM's proxy `config.yaml` that concern Bedrock
+ * embeddings, checked by hand so every problem is reported at once, with its path. Unknown fields
+ * are errors (a typo must not silently change behaviour), and `os.environ/NAME` values are read
+ * from the environment.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  type BedrockEmbeddingsError,
+  type ClientOptions,
+  checkInvocation,
+  type ResolvedModel,
+  resolveModel,
+  resolveParams,
+} from '@bedrock-embeddings/core';
+import { parse as parseYaml } from 'yaml';
+import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, toCoreParams } from './model-params.js';
+
+/** A model's `litellm_params`: the Bedrock model, how to reach it, and its parameter defaults. */
+export interface LiteLLMParams extends ModelParams {
+  /** `bedrock/<model id>`: a base id, a `us.`/`eu.`/... inference profile, or an ARN. */
+  model: string;
+  aws_access_key_id?: string;
+  aws_secret_access_key?: string;
+  aws_session_token?: string;
+  /** Region; else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the AWS SDK's configuration. */
+  aws_region_name?: string;
+  /** Bedrock Runtime endpoint, e.g. the emulator's. */
+  aws_bedrock_runtime_endpoint?: string;
+  /** Named profile from the shared AWS config files. */
+  aws_profile_name?: string;
+  /** Bedrock API key (bearer), instead of access keys. */
+  api_key?: string;
+  /** Retries after the first attempt when Bedrock throttles or fails (overrides `litellm_settings.num_retries`). */
+  num_retries?: number;
+  /** Per-request timeout in seconds (overrides `litellm_settings.request_timeout`). */
+  timeout?: number;
+  /** Requests to Bedrock in flight at once for this model's client (default: the core's, 16). */
+  max_parallel_requests?: number;
+}
+
+/** One entry of `model_list`: an alias clients name in `model`, and the Bedrock model behind it. */
+export interface ModelEntry {
+  model_name: string;
+  litellm_params: LiteLLMParams;
+}
+
+/** LiteLLM's proxy configuration, the fields this server understands. */
+export interface ServerConfig {
+  model_list: ModelEntry[];
+  general_settings?: {
+    /** Clients must send `Authorization: Bearer <master_key>`. */
+    master_key?: string;
+    /** Largest accepted request body in MB (default 32); larger ones get 413. */
+    max_request_size_mb?: number;
+  };
+  litellm_settings?: {
+    /** Drop parameters a model does not support instead of answering 400, for every model. */
+    drop_params?: boolean;
+    /** Retries after the first attempt (default: the core's, 7). */
+    num_retries?: number;
+    /** Per-request timeout in seconds (default: the core's, 60). */
+    request_timeout?: number;
+  };
+}
+
+/** The configuration is invalid; `issues` lists every problem, each with its path. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[], source?: string) {
+    super(
+      `Invalid server configuration${source === undefined ? '' : ` in ${source}`}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** A model alias ready to serve: the resolved model, its client options and parameter defaults. */
+export interface Deployment {
+  modelName: string;
+  /** `litellm_params.model` as configured. */
+  model: string;
+  resolved: ResolvedModel;
+  clientOptions: ClientOptions;
+  /** Identifies `clientOptions` without holding secrets; equal keys share one core client. */
+  clientKey: string;
+  params: ModelParams;
+}
+
+/** A checked configuration. */
+export interface ResolvedConfig {
+  /** By model alias, in configuration order. */
+  deployments: Map<string, Deployment>;
+  masterKey?: string;
+  maxRequestBytes: number;
+}
+
+/** Default request body limit: room for a batch of images as data URLs. */
+export const DEFAULT_MAX_REQUEST_SIZE_MB = 32;
+
+type Env = Record<string, string | undefined>;
+type Fields = Record<string, unknown>;
+
+const AWS_FIELDS = [
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'aws_region_name',
+  'aws_bedrock_runtime_endpoint',
+  'aws_profile_name',
+  'api_key',
+] as const;
+const LITELLM_PARAMS = [
+  'model',
+  ...AWS_FIELDS,
+  'num_retries',
+  'timeout',
+  'max_parallel_requests',
+  ...MODEL_PARAM_NAMES,
+];
+const ENV_PREFIX = 'os.environ/';
+
+/** Replaces every `os.environ/NAME` string with the variable's value. */
+function substituteEnv(value: unknown, path: string, env: Env, issues: string[]): unknown {
+  if (typeof value === 'string' && value.startsWith(ENV_PREFIX)) {
+    const name = value.slice(ENV_PREFIX.length);
+    const found = env[name];
+    if (found === undefined || found === '') issues.push(`${path}: environment variable ${name} is not set`);
+    return found;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, `${path}[${i}]`, env, issues));
+  if (isMapping(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, substituteEnv(item, join(path, key), env, issues)]),
+    );
+  }
+  return value;
+}
+
+function isMapping(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** The mapping at `path`, after reporting its unknown fields; undefined (and an issue) when not a mapping. */
+function mapping(
+  value: unknown,
+  path: string,
+  allowed: readonly string[],
+  issues: string[],
+): Fields | undefined {
+  if (!isMapping(value)) {
+    issues.push(`${path || 'configuration'}: must be a mapping, not ${describe(value)}`);
+    return undefined;
+  }
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    issues.push(
+      `${path || 'configuration'}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${allowed.join(', ')})`,
+    );
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  return Array.isArray(value) ? 'a list' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function string(fields: Fields, key: string, path: string, issues: string[]): string | undefined {
+  const value = fields[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    issues.push(`${join(path, key)}: must be a non-empty string, not ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function number(
+  fields: Fields,
+  key: string,
+  path: string,
+  issues: string[],
+  kind: { integer: boolean; min: number },
+): number | undefined {
+  const raw = fields[key];
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < kind.min ||
+    (kind.integer && !Number.isInteger(value))
+  ) {
+    issues.push(
+      `${join(path, key)}: must be ${kind.integer ? 'an integer' : 'a number'} >= ${kind.min}, not ${describe(raw)}`,
+    );
+    return undefined;
+  }
+  return value;
+}
+
+function boolean(fields: Fields, key: string, path: string, issues: string[]): boolean | undefined {
+  const checked = fields[key] === undefined ? undefined : checkModelParam('drop_params', fields[key]);
+  if (checked === undefined) return undefined;
+  if ('error' in checked) {
+    issues.push(`${join(path, key)}: ${checked.error}`);
+    return undefined;
+  }
+  return checked.value as boolean;
+}
+
+/** Client options and key for a model entry. */
+function clientOptionsOf(
+  fields: Fields,
+  path: string,
+  defaults: { numRetries?: number; timeoutSec?: number },
+  issues: string[],
+): ClientOptions {
+  const text = (key: (typeof AWS_FIELDS)[number]) => string(fields, key, path, issues);
+  const options: ClientOptions = {};
+  const region = text('aws_region_name');
+  if (region !== undefined) options.region = region;
+  const endpoint = text('aws_bedrock_runtime_endpoint');
+  if (endpoint !== undefined) {
+    if (URL.canParse(endpoint)) options.endpoint = endpoint;
+    else issues.push(`${join(path, 'aws_bedrock_runtime_endpoint')}: must be a URL`);
+  }
+  const profile = text('aws_profile_name');
+  if (profile !== undefined) options.profile = profile;
+  const apiKey = text('api_key');
+  if (apiKey !== undefined) options.apiKey = apiKey;
+  const accessKeyId = text('aws_access_key_id');
+  const secretAccessKey = text('aws_secret_access_key');
+  const sessionToken = text('aws_session_token');
+  if ((fields.aws_access_key_id === undefined) !== (fields.aws_secret_access_key === undefined)) {
+    issues.push(`${path}: aws_access_key_id and aws_secret_access_key must be given together`);
+  } else if (sessionToken !== undefined && fields.aws_access_key_id === undefined) {
+    issues.push(`${path}: aws_session_token needs aws_access_key_id and aws_secret_access_key`);
+  }
+  if (apiKey !== undefined && fields.aws_access_key_id !== undefined) {
+    issues.push(`${path}: give either api_key or aws_access_key_id / aws_secret_access_key, not both`);
+  }
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    options.credentials = {
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken === undefined ? {} : { sessionToken }),
+    };
+  }
+  const numRetries =
+    number(fields, 'num_retries', path, issues, { integer: true, min: 0 }) ?? defaults.numRetries;
+  if (numRetries !== undefined) options.retry = { maxAttempts: numRetries + 1 };
+  const timeoutSec =
+    number(fields, 'timeout', path, issues, { integer: false, min: 0.001 }) ?? defaults.timeoutSec;
+  if (timeoutSec !== undefined) options.requestTimeoutMs = Math.ceil(timeoutSec * 1000);
+  const maxParallel = number(fields, 'max_parallel_requests', path, issues, { integer: true, min: 1 });
+  if (maxParallel !== undefined) options.maxConcurrency = maxParallel;
+  return options;
+}
+
+/** The model entry's model, resolved and checked for InvokeModel with its parameter defaults. */
+function resolveEntry(
+  model: string,
+  params: ModelParams,
+  path: string,
+  issues: string[],
+): ResolvedModel | undefined {
+  try {
+    const resolved = resolveModel(model);
+    if (resolved.invoke === 'async') {
+      issues.push(
+        `${path}.model: ${model} is an async_invoke route; /v1/embeddings serves InvokeModel routes (bedrock/<model id>)`,
+      );
+      return undefined;
+    }
+    checkInvocation([], resolved, 'sync');
+    resolveParams(toCoreParams(params).common, resolved);
+    return resolved;
+  } catch (error) {
+    issues.push(`${path}: ${(error as BedrockEmbeddingsError).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * Checks a configuration (as parsed from YAML) and reads its `os.environ/` values.
+ *
+ * @param env where `os.environ/NAME` values are read (default `process.env`).
+ * @throws ConfigError listing every problem: unknown fields, wrong types, unset variables,
+ *   unknown or async-only models, parameters the model does not take, duplicate aliases.
+ */
+export function resolveConfig(config: unknown, env: Env = process.env): ResolvedConfig {
+  const issues: string[] = [];
+  const root = mapping(
+    substituteEnv(config, '', env, issues),
+    '',
+    ['model_list', 'general_settings', 'litellm_settings'],
+    issues,
+  );
+  if (root === undefined) throw new ConfigError(issues);
+
+  const general =
+    root.general_settings === undefined
+      ? {}
+      : (mapping(root.general_settings, 'general_settings', ['master_key', 'max_request_size_mb'], issues) ??
+        {});
+  const masterKey = string(general, 'master_key', 'general_settings', issues);
+  const maxRequestMb =
+    number(general, 'max_request_size_mb', 'general_settings', issues, { integer: false, min: 0.001 }) ??
+    DEFAULT_MAX_REQUEST_SIZE_MB;
+
+  const settings =
+    root.litellm_settings === undefined
+      ? {}
+      : (mapping(
+          root.litellm_settings,
+          'litellm_settings',
+          ['drop_params', 'num_retries', 'request_timeout'],
+          issues,
+        ) ?? {});
+  const dropParams = boolean(settings, 'drop_params', 'litellm_settings', issues);
+  const defaults = {
+    numRetries: number(settings, 'num_retries', 'litellm_settings', issues, { integer: true, min: 0 }),
+    timeoutSec: number(settings, 'request_timeout', 'litellm_settings', issues, {
+      integer: false,
+      min: 0.001,
+    }),
+  };
+
+  const deployments = new Map<string, Deployment>();
+  const list = root.model_list;
+  if (!Array.isArray(list) || list.length === 0) {
+    issues.push('model_list: must be a non-empty list of { model_name, litellm_params }');
+  } else {
+    list.forEach((item: unknown, i) => {
+      const path = `model_list[${i}]`;
+      const entry = mapping(item, path, ['model_name', 'litellm_params'], issues);
+      if (entry === undefined) return;
+      const modelName = string(entry, 'model_name', path, issues);
+      if (entry.model_name === undefined) issues.push(`${path}.model_name: required`);
+      if (modelName !== undefined && deployments.has(modelName)) {
+        issues.push(
+          `${path}.model_name: ${modelName} is configured twice (load balancing between entries is not supported)`,
+        );
+      }
+      const paramsPath = `${path}.litellm_params`;
+      const fields = mapping(entry.litellm_params, paramsPath, LITELLM_PARAMS, issues);
+      if (fields === undefined) return;
+      const model = string(fields, 'model', paramsPath, issues);
+      if (fields.model === undefined)
+        issues.push(`${paramsPath}.model: required (e.g. bedrock/amazon.titan-embed-text-v2:0)`);
+      const params: ModelParams = dropParams === undefined ? {} : { drop_params: dropParams };
+      for (const name of MODEL_PARAM_NAMES) {
+        if (fields[name] === undefined) continue;
+        const checked = checkModelParam(name, fields[name]);
+        if ('error' in checked) issues.push(`${paramsPath}.${name}: ${checked.error}`);
+        else Object.assign(params, { [name]: checked.value });
+      }
+      const clientOptions = clientOptionsOf(fields, paramsPath, defaults, issues);
+      const resolved = model === undefined ? undefined : resolveEntry(model, params, paramsPath, issues);
+      if (modelName === undefined || model === undefined || resolved === undefined) return;
+      // Keyed by a hash, so no secret is kept in a key.
+      const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
+      deployments.set(modelName, { modelName, model, resolved, clientOptions, clientKey, params });
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    deployments,
+    ...(masterKey === undefined ? {} : { masterKey }),
+    maxRequestBytes: Math.floor(maxRequestMb * 1024 * 1024),
+  };
+}
+
+/**
+ * Reads a YAML (or JSON) configuration file and checks it.
+ *
+ * @returns the configuration as written (with `os.environ/` values unread, so secrets stay out of it).
+ * @throws ConfigError naming the file and every problem.
+ */
+export async function loadConfig(path: string, env: Env = process.env): Promise<ServerConfig> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([(error as Error).message], path);
+  }
+  try {
+    resolveConfig(raw, env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(error.issues, path);
+    throw error;
+  }
+  return raw as ServerConfig;
+}

@@ -1,0 +1,201 @@
+/**
+ * OpenAI's embeddings API: the request body checked as OpenAI checks it, the response and error
+ * shapes, and the HTTP status for each of the core's typed errors.
+ */
+import {
+  AbortError,
+  AuthError,
+  BedrockEmbeddingsError,
+  ServiceError,
+  ThrottlingError,
+  TimeoutError,
+  UnknownModelError,
+  UnsupportedParameterError,
+  ValidationError,
+} from '@bedrock-embeddings/core';
+import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, requestFieldOf } from './model-params.js';
+
+/** OpenAI's limit on inputs per request. */
+export const MAX_INPUTS = 2048;
+
+/** A checked `POST /v1/embeddings` body. */
+export interface EmbeddingsRequest {
+  model: string;
+  input: string[];
+  encodingFormat: 'float' | 'base64';
+  /** Model parameters given in the request (override the alias's `litellm_params`). */
+  params: ModelParams;
+}
+
+/** OpenAI's embeddings response. */
+export interface EmbeddingsResponse {
+  object: 'list';
+  data: { object: 'embedding'; index: number; embedding: number[] | string }[];
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+/** OpenAI's error body. */
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** An error answered to the client: HTTP status and OpenAI's error body. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly param: string | null;
+  readonly code: string | null;
+  readonly headers: Record<string, string>;
+  constructor(
+    status: number,
+    message: string,
+    details: {
+      type?: string;
+      param?: string | null;
+      code?: string | null;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.type = details.type ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+    this.param = details.param ?? null;
+    this.code = details.code ?? null;
+    this.headers = details.headers ?? {};
+  }
+
+  /** The body sent to the client. */
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+const badRequest = (message: string, param: string | null, code: string | null = null) =>
+  new HttpError(400, message, { param, code });
+
+const REQUEST_FIELDS = new Set(['model', 'input', 'encoding_format', 'user', ...MODEL_PARAM_NAMES]);
+
+/** Checks a parsed JSON body against OpenAI's embeddings request. */
+export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('The request body must be a JSON object.', null);
+  }
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!REQUEST_FIELDS.has(key)) {
+      throw badRequest(
+        `Unrecognized request argument supplied: ${key}. Supported: ${[...REQUEST_FIELDS].join(', ')}.`,
+        key,
+        'unknown_parameter',
+      );
+    }
+  }
+  const { model, input, user } = fields;
+  if (typeof model !== 'string' || model === '') {
+    throw badRequest('`model` is required: the name of a model from the server configuration.', 'model');
+  }
+  if (user !== undefined && user !== null && typeof user !== 'string') {
+    throw badRequest('`user` must be a string.', 'user');
+  }
+  const encodingFormat = fields.encoding_format ?? 'float';
+  if (encodingFormat !== 'float' && encodingFormat !== 'base64') {
+    throw badRequest(
+      `\`encoding_format\` must be 'float' or 'base64', not ${JSON.stringify(encodingFormat)}.`,
+      'encoding_format',
+    );
+  }
+  const params: ModelParams = {};
+  for (const name of MODEL_PARAM_NAMES) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    const checked = checkModelParam(name, value);
+    if ('error' in checked) throw badRequest(`\`${name}\` ${checked.error}.`, name);
+    Object.assign(params, { [name]: checked.value });
+  }
+  return { model, input: parseInput(input), encodingFormat, params };
+}
+
+function parseInput(input: unknown): string[] {
+  if (typeof input === 'string') return [input];
+  if (!Array.isArray(input) || input.length === 0) {
+    throw badRequest('`input` is required: a string or a non-empty array of strings.', 'input');
+  }
+  if (input.length > MAX_INPUTS) {
+    throw badRequest(`\`input\` has ${input.length} items; at most ${MAX_INPUTS} are allowed.`, 'input');
+  }
+  if (input.every((item) => typeof item === 'number') || input.some((item) => Array.isArray(item))) {
+    throw badRequest(
+      '`input` as token ids is not supported: Bedrock embedding models take text, so send strings.',
+      'input',
+    );
+  }
+  input.forEach((item: unknown, index) => {
+    if (typeof item !== 'string') {
+      throw badRequest(
+        `\`input[${index}]\` must be a string, not ${item === null ? 'null' : typeof item}.`,
+        `input[${index}]`,
+      );
+    }
+  });
+  return input as string[];
+}
+
+/** OpenAI's base64 encoding of an embedding: its float32 values, little-endian. */
+export function toBase64(vector: readonly number[]): string {
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);
+  return bytes.toString('base64');
+}
+
+/** The core says `dropUnsupportedParams`; clients of this server say `drop_params`. */
+function inServerTerms(message: string): string {
+  return message.replace(
+    'Pass dropUnsupportedParams: true',
+    'Set `drop_params: true` (in the request or the model’s litellm_params)',
+  );
+}
+
+/**
+ * The status and OpenAI error for an error of the core: 400 for bad input, 429 for throttling
+ * that outlasted the retries, 503 when Bedrock is unavailable, 504 on timeout, 502 for other
+ * upstream failures (including Bedrock rejecting the server's credentials: a server problem, not
+ * the client's). Anything unexpected is a 500 whose message reveals nothing.
+ */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof UnsupportedParameterError) {
+    return badRequest(inServerTerms(error.message), requestFieldOf(error.parameter), 'unsupported_parameter');
+  }
+  if (error instanceof ValidationError || error instanceof UnknownModelError) {
+    return badRequest(
+      error.message,
+      requestFieldOf(error instanceof ValidationError ? error.parameter : undefined),
+      'invalid_value',
+    );
+  }
+  if (error instanceof ThrottlingError) {
+    return new HttpError(429, error.message, { type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+  }
+  if (error instanceof AuthError) {
+    return new HttpError(502, `The server's AWS credentials were rejected: ${error.message}`, {
+      code: 'upstream_auth_error',
+    });
+  }
+  if (error instanceof TimeoutError) return new HttpError(504, error.message, { code: 'upstream_timeout' });
+  if (error instanceof ServiceError) {
+    if (error.statusCode === 503 || error.awsErrorName === 'ModelNotReadyException') {
+      return new HttpError(503, error.message, { code: 'upstream_unavailable' });
+    }
+    if (error.awsErrorName === 'ServiceQuotaExceededException') {
+      return new HttpError(429, error.message, { type: 'rate_limit_error', code: 'quota_exceeded' });
+    }
+    return new HttpError(502, error.message, { code: 'upstream_error' });
+  }
+  if (error instanceof AbortError)
+    return new HttpError(499, error.message, { code: 'client_closed_request' });
+  if (error instanceof BedrockEmbeddingsError)
+    return new HttpError(502, error.message, { code: 'upstream_error' });
+  return new HttpError(500, 'Internal server error.', { code: 'internal_error' });
+}

@@ -2,8 +2,17 @@
  * The emulator in its own process (forked by the runner), so its CPU is never counted against a
  * client. Started with its options as JSON in argv[2]; answers `stats` / `reset` / `configure`
  * messages over the IPC channel (the emulator's API has no cross-process control of its own).
+ * Its stats carry the CPU time the emulator process used since the last reset.
  */
-import { type EmulatorOptions, type RuntimeOptions, startEmulator } from '@bedrock-embeddings/emulator';
+import {
+  type EmulatorOptions,
+  type EmulatorStats,
+  type RuntimeOptions,
+  startEmulator,
+} from '@bedrock-embeddings/emulator';
+
+/** The emulator's counters and this process's CPU time (ms) since the last reset. */
+export type BenchEmulatorStats = EmulatorStats & { cpuMs: number };
 
 /** A control message from the runner. */
 export type EmulatorControl =
@@ -23,13 +32,17 @@ export interface EmulatorReady {
 const options = JSON.parse(process.argv[2] ?? '{}') as EmulatorOptions;
 const emu = await startEmulator(options);
 const send = (message: unknown) => process.send?.(message);
+let cpuAtReset = process.cpuUsage();
 
 process.on('message', async (message: EmulatorControl) => {
   switch (message.op) {
-    case 'stats':
-      return send({ id: message.id, result: emu.stats() });
+    case 'stats': {
+      const cpu = process.cpuUsage(cpuAtReset);
+      return send({ id: message.id, result: { ...emu.stats(), cpuMs: (cpu.user + cpu.system) / 1000 } });
+    }
     case 'reset':
       emu.reset();
+      cpuAtReset = process.cpuUsage();
       return send({ id: message.id, result: null });
     case 'configure':
       emu.configure(message.options);

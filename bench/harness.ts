@@ -4,10 +4,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmulatorStats, RuntimeOptions } from '@bedrock-embeddings/emulator';
+import type { RuntimeOptions } from '@bedrock-embeddings/emulator';
 import type { ClientJob, ClientResult } from './client-process.js';
-import type { EmulatorControl, EmulatorReady } from './emulator-process.js';
+import type { BenchEmulatorStats, EmulatorControl, EmulatorReady } from './emulator-process.js';
 import type { Connection } from './libraries.js';
 import {
   scenarios as allScenarios,
@@ -19,13 +20,9 @@ import {
 } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const EXEC_ARGV = [
-  '--import',
-  'tsx',
-  '--conditions=@bedrock-embeddings/source',
-  // The AWS SDK warns on Node 20 about its future minimum version; the table does not need it.
-  '--disable-warning=NodeVersionSupportWarning',
-];
+const EXEC_ARGV = ['--import', 'tsx', '--conditions=@bedrock-embeddings/source'];
+/** The AWS SDK warns on Node 20 about its future minimum version; the table does not need it. */
+const CHILD_ENV = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 /** A run taking longer than this is killed and reported as failed. */
 const RUN_TIMEOUT_MS = 10 * 60_000;
 /** How the emulator authenticates: permissive for everyone, so the floor needs no signature. */
@@ -40,6 +37,11 @@ export interface BenchOptions {
   runs?: number;
   /** Progress lines. */
   log?: (line: string) => void;
+  /**
+   * Write V8 CPU profiles (`node --cpu-prof`) here: one per client run
+   * (`<scenario>-<library>-<run>/`) and one for the emulator (`emulator/`).
+   */
+  profileDir?: string;
 }
 
 /** One measured run: the client's figures and the emulator's counters for it. */
@@ -48,6 +50,8 @@ export interface RunRecord extends ClientResult {
   peakConcurrency: number;
   connections: number;
   throttled: number;
+  /** CPU time of the emulator process during the measured call (it has the other core). */
+  emulatorCpuMs: number;
   /** Client stderr tail, when the run failed. */
   stderr?: string;
 }
@@ -77,6 +81,7 @@ export interface LibraryResult {
   peakConcurrency: Spread;
   connections: Spread;
   throttled: Spread;
+  emulatorCpuMs: Spread;
   /** The scenario's metric (median) over the ideal, the floor and the core, where they apply. */
   vsIdeal?: number;
   vsFloor?: number;
@@ -107,6 +112,8 @@ export interface BenchResults {
   quick: boolean;
   runsPerScenario: number;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  /** The machine's 1-minute load average at the start and the end (other work on it skews timings). */
+  loadAverage: { start: number; end: number };
   emulator: { auth: string; process: string };
   totalSeconds: number;
   scenarios: ScenarioResult[];
@@ -128,11 +135,16 @@ class EmulatorProcess {
     });
   }
 
-  static async start(): Promise<EmulatorProcess> {
+  static async start(profileDir?: string): Promise<EmulatorProcess> {
     const child = fork(
       fileURLToPath(new URL('./emulator-process.ts', import.meta.url)),
       [JSON.stringify({ auth: EMULATOR_AUTH })],
-      { cwd: ROOT, execArgv: EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+      {
+        cwd: ROOT,
+        env: CHILD_ENV,
+        execArgv: [...EXEC_ARGV, ...profileArgs(profileDir, 'emulator')],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
     );
     const ready = await new Promise<EmulatorReady>((resolve, reject) => {
       child.once('message', (message: EmulatorReady) => resolve(message));
@@ -155,7 +167,7 @@ class EmulatorProcess {
     });
   }
 
-  stats = () => this.call<EmulatorStats>({ op: 'stats' });
+  stats = () => this.call<BenchEmulatorStats>({ op: 'stats' });
   reset = () => this.call<null>({ op: 'reset' });
   configure = (options: RuntimeOptions) => this.call<null>({ op: 'configure', options } as EmulatorControl);
 
@@ -166,14 +178,19 @@ class EmulatorProcess {
   }
 }
 
+const profileArgs = (profileDir: string | undefined, name: string) =>
+  profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`];
+
 /** Runs one library once in a fresh process; `beforeMeasure` runs between its warm-up and its measured call. */
 async function runClient(
   job: ClientJob,
   beforeMeasure: () => Promise<unknown>,
+  extraExecArgv: string[],
 ): Promise<{ result: ClientResult; stderr: string }> {
   const child = fork(fileURLToPath(new URL('./client-process.ts', import.meta.url)), [JSON.stringify(job)], {
     cwd: ROOT,
-    execArgv: [...EXEC_ARGV, '--expose-gc', '--max-old-space-size=8192'],
+    env: CHILD_ENV,
+    execArgv: [...EXEC_ARGV, '--expose-gc', '--max-old-space-size=8192', ...extraExecArgv],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -307,7 +324,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       options.only.some((wanted) => scenario.id === wanted || scenario.id.replace(/[ab]$/, '') === wanted),
   );
   const started = performance.now();
-  const emulator = await EmulatorProcess.start();
+  const loadAtStart = os.loadavg()[0]!;
+  const emulator = await EmulatorProcess.start(options.profileDir);
   const results: ScenarioResult[] = [];
   try {
     for (const scenario of selected) {
@@ -331,6 +349,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           const { result, stderr } = await runClient(
             { library, workload, connection: emulator.connection },
             emulator.reset,
+            profileArgs(options.profileDir, `${scenario.id}-${library}-${run}`),
           );
           const stats = await emulator.stats();
           const record: RunRecord = {
@@ -339,6 +358,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
             peakConcurrency: stats.peakConcurrency,
             connections: stats.connections,
             throttled: stats.throttled,
+            emulatorCpuMs: stats.cpuMs,
             ...(result.ok ? {} : { stderr: stderr.slice(-1500) }),
           };
           records.get(library)!.push(record);
@@ -369,6 +389,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           peakConcurrency: of((record) => record.peakConcurrency),
           connections: of((record) => record.connections),
           throttled: of((record) => record.throttled),
+          emulatorCpuMs: of((record) => record.emulatorCpuMs),
         };
       });
       results.push(summarise(scenario, libraries));
@@ -387,6 +408,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     },
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
     emulator: { auth: EMULATOR_AUTH, process: 'separate child process, configured per scenario over IPC' },
     totalSeconds: (performance.now() - started) / 1000,
     scenarios: results,

@@ -62,6 +62,7 @@ export function formatScenario(scenario: ScenarioResult): string {
     'requests',
     'peak conc.',
     'TCP conns',
+    'emulator CPU',
     'ok runs',
   ];
   const rows = [header];
@@ -84,6 +85,7 @@ export function formatScenario(scenario: ScenarioResult): string {
       count(library.requests),
       count(library.peakConcurrency),
       count(library.connections),
+      `${library.emulatorCpuMs.median.toFixed(0)} ms`,
       `${library.okRuns}/${library.runs.length}`,
     ]);
   }
@@ -120,7 +122,8 @@ export function formatResults(results: BenchResults): string {
   return [
     `bedrock-embeddings benchmarks, ${results.date}${results.quick ? ' (quick sizes)' : ''}`,
     `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; ${results.runsPerScenario} run(s) per library, ` +
-      `each in a fresh process; emulator in its own process, auth ${results.emulator.auth}; ${results.totalSeconds.toFixed(0)} s in all`,
+      `each in a fresh process; emulator in its own process, auth ${results.emulator.auth}; ${results.totalSeconds.toFixed(0)} s in all; ` +
+      `load average ${results.loadAverage.start.toFixed(1)} at start, ${results.loadAverage.end.toFixed(1)} at end`,
     '',
     ...results.scenarios.map((scenario) => `${formatScenario(scenario)}\n`),
   ].join('\n');

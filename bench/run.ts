@@ -16,6 +16,7 @@ const { values } = parseArgs({
     scenario: { type: 'string', multiple: true },
     runs: { type: 'string' },
     out: { type: 'string' },
+    profile: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -24,6 +25,7 @@ if (values.help) {
   --quick          small sizes (seconds, not minutes)
   --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
+  --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON (default: bench/results/latest.json for a full run of
                    every scenario, bench/results/partial.json otherwise)`);
   process.exit(0);
@@ -37,6 +39,7 @@ const results = await runBench({
   quick: values.quick,
   ...(values.scenario === undefined ? {} : { only: values.scenario }),
   ...(runs === undefined ? {} : { runs }),
+  ...(values.profile === undefined ? {} : { profileDir: values.profile }),
   log: (line) => console.error(line),
 });
 console.log(formatResults(results));

@@ -98,16 +98,7 @@ export function toV2(model: BedrockEmbeddingModel): EmbeddingModelV2Spec {
     ...identity(model),
     async doEmbed(options) {
       const outcome = await model.embed(options);
-      const warnings = outcome.warnings.map(
-        (warning): JsonObject =>
-          warning.type === 'other'
-            ? { ...warning }
-            : {
-                type: warning.type,
-                feature: warning.feature,
-                ...(warning.details ? { details: warning.details } : {}),
-              },
-      );
+      const warnings = outcome.warnings.map((warning): JsonObject => ({ ...warning }));
       return {
         embeddings: outcome.embeddings,
         ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),

@@ -34,7 +34,7 @@ export interface JsonObject {
 
 /** A warning in the format of specs v3 and v4: something asked for that was not applied. */
 export type SpecWarning =
-  | { type: 'unsupported'; feature: string; details?: string }
+  | { type: 'unsupported'; feature: string; details: string }
   | { type: 'other'; message: string };
 
 /** A call in the terms every spec version shares. */

@@ -111,7 +111,7 @@ interface SendContext {
 }
 
 /** Result of `startAsyncEmbed`: the first job, plus every job when several inputs were given. */
-export type StartedAsyncEmbed = AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] };
+type StartedAsyncEmbed = AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] };
 
 const ARN_PATTERN = /^arn:aws(?:-[a-z-]+)?:bedrock:([a-z0-9-]+):(\d{12}):async-invoke\/([A-Za-z0-9]+)$/;
 const BUCKET_OWNER = /^\d{12}$/;
@@ -133,7 +133,7 @@ export function parseInvocationArn(invocationArn: string): { region: string; job
 }
 
 /** Starts one job per input; every request is built and checked before the first is sent. */
-export async function startAsyncEmbed(
+async function startAsyncEmbed(
   engine: AsyncEngine,
   request: StartAsyncEmbedRequest,
 ): Promise<StartedAsyncEmbed> {
@@ -179,7 +179,7 @@ export async function startAsyncEmbed(
   for (const [index, modelInput] of modelInputs.entries()) {
     const response = await engine.send(
       (signal) =>
-        engine.runtime().send(
+        engine.runtime(resolved.region).send(
           new StartAsyncInvokeCommand({
             modelId,
             modelInput: modelInput as Record<string, never>,
@@ -198,8 +198,8 @@ export async function startAsyncEmbed(
   return { ...jobs[0]!, jobs, warnings };
 }
 
-/** The current state of a job. The request goes to the ARN's region unless a region is configured. */
-export async function getAsyncEmbed(
+/** The current state of a job, asked in the ARN's region (with a custom endpoint, the configured one). */
+async function getAsyncEmbed(
   engine: AsyncEngine,
   invocationArn: string,
   options: { signal?: AbortSignal } = {},
@@ -214,14 +214,14 @@ export async function getAsyncEmbed(
 }
 
 /** Defaults of `waitForAsyncEmbed`: start at 1 s, back off by 1.5x up to 30 s, no deadline. */
-export const WAIT_DEFAULTS = { pollIntervalMs: 1_000, maxPollIntervalMs: 30_000, backoff: 1.5 } as const;
+const WAIT_DEFAULTS = { pollIntervalMs: 1_000, maxPollIntervalMs: 30_000, backoff: 1.5 } as const;
 
 /**
  * Polls a job until it ends: resolves when it completed, rejects with `AsyncJobFailedError` (AWS's
  * failure message) when it failed, `TimeoutError` (carrying the ARN, to resume by calling again)
  * when `timeoutMs` passed, `AbortError` as soon as `signal` fires.
  */
-export async function waitForAsyncEmbed(
+async function waitForAsyncEmbed(
   engine: AsyncEngine,
   invocationArn: string,
   options: WaitOptions = {},
@@ -278,7 +278,7 @@ export async function waitForAsyncEmbed(
  * completed: a failed job rejects with `AsyncJobFailedError`, one still running with a
  * `ValidationError` saying to wait first. Missing or malformed files give `AsyncOutputError`.
  */
-export async function getAsyncEmbedResults(
+async function getAsyncEmbedResults(
   engine: AsyncEngine,
   invocationArn: string,
   options: { signal?: AbortSignal } = {},
@@ -327,7 +327,7 @@ export async function getAsyncEmbedResults(
 }
 
 /** Every async job matching the filters, newest first unless asked otherwise, across all pages. */
-export async function* listAsyncEmbeds(
+async function* listAsyncEmbeds(
   engine: AsyncEngine,
   options: ListAsyncEmbedsOptions = {},
 ): AsyncGenerator<AsyncEmbedInfo> {
@@ -374,6 +374,8 @@ const AWS_STATUS: Record<AsyncEmbedStatus, AsyncInvokeStatus> = {
 /** AWS's job description in our vocabulary (status lower-cased, output prefix flattened). */
 function toInfo(job: AsyncInvokeSummary | GetAsyncInvokeCommandOutput): AsyncEmbedInfo {
   const status = job.status === undefined ? undefined : STATUS[job.status];
+  const outputS3Uri = job.outputDataConfig?.s3OutputDataConfig?.s3Uri;
+  const jobId = job.invocationArn?.split('/').pop();
   return {
     invocationArn: job.invocationArn ?? '',
     // A summary without a status is still running (AWS makes the field optional in listings only).
@@ -382,7 +384,8 @@ function toInfo(job: AsyncInvokeSummary | GetAsyncInvokeCommandOutput): AsyncEmb
     submitTime: job.submitTime,
     lastModifiedTime: job.lastModifiedTime,
     endTime: job.endTime,
-    outputS3Uri: job.outputDataConfig?.s3OutputDataConfig?.s3Uri,
+    outputS3Uri,
+    resultsS3Uri: outputS3Uri && jobId ? `${outputFolderUri(outputS3Uri, jobId)}/` : undefined,
     modelArn: job.modelArn,
     clientRequestToken: job.clientRequestToken,
   };

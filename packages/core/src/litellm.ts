@@ -14,9 +14,6 @@
  * - `input_type is required` is raised where the modality really cannot be inferred.
  */
 import { createHash } from 'node:crypto';
-import { createBedrockEmbeddings } from './client.js';
-import { UnsupportedParameterError, ValidationError } from './errors.js';
-import { isValidS3OutputUri, outputFolderUri } from './s3.js';
 import type {
   AsyncEmbedInfo,
   BedrockEmbeddings,
@@ -30,7 +27,14 @@ import type {
   Purpose,
   ResolvedModel,
   Truncate,
-} from './types.js';
+} from '@bedrock-embeddings/core';
+// The package's own entry, not relative files: the CommonJS build then shares the core's classes
+// (errors stay `instanceof` the ones users import) instead of bundling a second copy.
+import {
+  createBedrockEmbeddings,
+  UnsupportedParameterError,
+  ValidationError,
+} from '@bedrock-embeddings/core';
 
 /** AWS connection parameters, named as LiteLLM names them. Unset ones fall back to the environment. */
 export interface LiteLLMAwsParams {
@@ -240,12 +244,6 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
           parameter: 'output_s3_uri',
         });
       }
-      if (!isValidS3OutputUri(outputS3Uri)) {
-        throw new ValidationError(
-          `output_s3_uri \`${outputS3Uri}\` is not a valid S3 location (s3://<bucket>/<prefix>)`,
-          { model, parameter: 'output_s3_uri' },
-        );
-      }
       const started = await client.startAsyncEmbed({
         ...common,
         ...route,
@@ -346,7 +344,6 @@ export async function retrieveBatch(params: RetrieveBatchParams): Promise<BatchR
 function toBatch(info: AsyncEmbedInfo): BatchResponse {
   const seconds = (date: Date | undefined) =>
     date === undefined ? undefined : Math.floor(date.getTime() / 1000);
-  const jobId = info.invocationArn.split('/').pop() ?? '';
   const ended = seconds(info.endTime);
   return {
     id: info.invocationArn,
@@ -365,7 +362,7 @@ function toBatch(info: AsyncEmbedInfo): BatchResponse {
       failed: info.status === 'failed' ? 1 : 0,
     },
     metadata: {
-      output_file_id: info.outputS3Uri ? `${outputFolderUri(info.outputS3Uri, jobId)}/` : '',
+      output_file_id: info.resultsS3Uri ?? '',
       failure_message: info.failureMessage ?? '',
       model_arn: info.modelArn ?? '',
     },
@@ -637,8 +634,18 @@ function renameWarnings(warnings: EmbeddingWarning[], names: Record<string, stri
   );
 }
 
-/** Unsupported parameters are reported as LiteLLM reports them, with the drop_params hint. */
+/**
+ * Errors in LiteLLM's terms: unsupported parameters as LiteLLM reports them, with the drop_params
+ * hint; the output location under its LiteLLM name.
+ */
 function inLiteLLMTerms(error: unknown, names: Record<string, string>, resolved: ResolvedModel): unknown {
+  if (error instanceof ValidationError && error.parameter === 'outputS3Uri') {
+    return new ValidationError(error.message.replace(/^outputS3Uri/, 'output_s3_uri'), {
+      model: error.model,
+      parameter: 'output_s3_uri',
+      cause: error,
+    });
+  }
   if (!(error instanceof UnsupportedParameterError)) return error;
   const parameter = names[error.parameter] ?? error.parameter;
   return new UnsupportedParameterError(

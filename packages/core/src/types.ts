@@ -402,8 +402,10 @@ export interface AsyncEmbedInfo {
   submitTime?: Date;
   lastModifiedTime?: Date;
   endTime?: Date;
-  /** The output prefix given at start. */
+  /** The output location as Bedrock reports it (the prefix given at start, or its job folder). */
   outputS3Uri?: string;
+  /** The folder holding this job's result files: `<outputS3Uri>/<jobId>/`. */
+  resultsS3Uri?: string;
   modelArn?: string;
   clientRequestToken?: string;
 }
@@ -433,7 +435,11 @@ export interface ListAsyncEmbedsOptions {
 
 export interface BedrockEmbeddings {
   embed(request: EmbedRequest): Promise<EmbedResult>;
-  /** Starts one job per input: the first job's fields, every job in `jobs` (input order), and dropped-parameter warnings. */
+  /**
+   * Starts one job per input: the first job's fields, every job in `jobs` (input order), and
+   * dropped-parameter warnings. If a start fails midway, repeat the call with the same
+   * `clientRequestToken`: jobs already started are returned, not started again.
+   */
   startAsyncEmbed(
     request: StartAsyncEmbedRequest,
   ): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] }>;

@@ -4,7 +4,7 @@
  * an application (AWS SDK v3, LiteLLM, this project) at it. Stops cleanly on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { FAULT_KINDS, type FaultKind, type Operation } from './options.js';
+import { FAULT_KINDS, type FaultKind, type Operation, type RequestLogEntry } from './options.js';
 import { startEmulator } from './server.js';
 
 const USAGE = `Usage: bedrock-emulator [options]
@@ -30,6 +30,7 @@ const USAGE = `Usage: bedrock-emulator [options]
   --fail-async-match <text>     ... only those whose modelInput JSON contains this text
   --bucket <name>               create this bucket in the built-in S3; repeatable
   --s3-endpoint <url>           write async output to this S3-compatible server instead
+  --verbose                     print one line per request
   --help                        show this help`;
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -50,6 +51,13 @@ function parseQuota(spec: string): [string, { requestsPerMinute?: number; tokens
   if (requests !== undefined) quota.requestsPerMinute = requests;
   if (tokens !== undefined) quota.tokensPerMinute = tokens;
   return [spec.slice(0, at), quota];
+}
+
+function logRequest(entry: RequestLogEntry): void {
+  const outcome = entry.fault ? `fault:${entry.fault}` : String(entry.status ?? 'no answer');
+  const what = entry.operation ?? `${entry.method} ${entry.path}`;
+  const details = [entry.modelId, entry.errorType].filter(Boolean).join(' ');
+  console.log(`${new Date().toISOString()} ${outcome} ${what} ${details} ${entry.durationMs.toFixed(1)} ms`);
 }
 
 async function main(): Promise<void> {
@@ -76,6 +84,7 @@ async function main(): Promise<void> {
       'fail-async-match': { type: 'string' },
       bucket: { type: 'string', multiple: true },
       's3-endpoint': { type: 'string' },
+      verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -142,6 +151,7 @@ async function main(): Promise<void> {
       : {}),
     ...(values.bucket ? { buckets: values.bucket } : {}),
     ...(values['s3-endpoint'] ? { s3: { endpoint: values['s3-endpoint'] } } : {}),
+    ...(values.verbose ? { onRequest: logRequest } : {}),
   });
 
   console.log(

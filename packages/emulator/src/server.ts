@@ -381,13 +381,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     socket.on('error', () => {});
     dispatch(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await s3.stop(); // e.g. the port is taken: do not leave the built-in S3 running
+    throw error;
+  }
   const { port } = server.address() as net.AddressInfo;
   let stopping: Promise<void> | undefined;
 

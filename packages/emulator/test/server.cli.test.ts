@@ -2,13 +2,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { until } from './support.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 it('prints the environment variables, serves requests with them and exits cleanly on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--latency-ms', '3'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--port', '0', '--latency-ms', '3', '--verbose'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -41,6 +46,8 @@ it('prints the environment variables, serves requests with them and exits cleanl
   );
   expect(response.status).toBe(200);
   expect(response.headers.get('x-amzn-bedrock-invocation-latency')).toBe('3');
+  // --verbose logs the request.
+  await until(() => / 200 InvokeModel amazon\.titan-embed-text-v2:0 /.test(output));
 
   child.kill('SIGTERM');
   expect(await exited).toBe(0);

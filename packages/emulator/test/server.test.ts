@@ -1,8 +1,8 @@
 /** The emulator's HTTP layer through the real AWS SDK over HTTP/2 and HTTP/1.1, and raw HTTP. */
 import { InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
-import { type Emulator, startEmulator } from '@bedrock-embeddings/emulator';
+import { type Emulator, type RequestLogEntry, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bedrock, bedrockHttp1, COHERE_V4, failure, invoke, MARENGO_27, TITAN_V2 } from './support.js';
+import { bedrock, bedrockHttp1, COHERE_V4, failure, invoke, MARENGO_27, TITAN_V2, until } from './support.js';
 
 const APP_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/qibm5eutlkcy';
 
@@ -70,6 +70,11 @@ describe('transport', () => {
     } finally {
       emu.configure({ latency: {} });
     }
+  });
+
+  it('rejects a port already in use', async () => {
+    const port = Number(new URL(emu.endpoint).port);
+    await expect(startEmulator({ port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
 
@@ -185,5 +190,30 @@ describe('stats', () => {
     // The client's keep-alive connection stays open across the reset.
     expect(emu.stats().openConnections).toBeGreaterThanOrEqual(1);
     client.destroy();
+  });
+
+  it('reports each finished request to onRequest', async () => {
+    const entries: RequestLogEntry[] = [];
+    emu.configure({ onRequest: (entry) => entries.push(entry) });
+    try {
+      const client = bedrockHttp1(emu);
+      await invoke(client, `us.${TITAN_V2}`, { inputText: 'x' });
+      await failure(invoke(client, TITAN_V2, { inputText: 'x', dimensions: 7 }));
+      client.destroy();
+      await until(() => entries.length === 2);
+      expect(
+        entries.map(({ operation, modelId, status, errorType }) => ({
+          operation,
+          modelId,
+          status,
+          errorType,
+        })),
+      ).toEqual([
+        { operation: 'InvokeModel', modelId: TITAN_V2, status: 200, errorType: undefined },
+        { operation: 'InvokeModel', modelId: TITAN_V2, status: 400, errorType: 'ValidationException' },
+      ]);
+    } finally {
+      emu.configure({ onRequest: undefined });
+    }
   });
 });

@@ -86,6 +86,7 @@ describe('bedrock-embeddings-server', () => {
       expect(output()).not.toContain('sk-cli-test');
       expect(output()).not.toContain(emu.credentials.secretAccessKey);
     } finally {
+      vi.restoreAllMocks();
       child.kill('SIGKILL');
     }
   });

@@ -107,7 +107,10 @@ describe('POST /v1/embeddings with the openai client', () => {
     'sends base64 (the client’s default) for $alias, decoded to the same vectors',
     async ({ alias, model, options }) => {
       const raw = await client.embeddings.create({ model: alias, input: TEXTS, encoding_format: 'base64' });
-      expect(typeof raw.data[0]!.embedding).toBe('string');
+      // OpenAI's encoding: float32 little-endian bytes.
+      const bytes = Buffer.from(raw.data[0]!.embedding as unknown as string, 'base64');
+      const values = Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
+      expect(values).toEqual(float32(emu.expectedEmbedding(model, TEXTS[0]!, options)));
       // Without encoding_format, the client asks for base64 and decodes it.
       const decoded = await client.embeddings.create({ model: alias, input: TEXTS });
       expect(decoded.data.map((item) => item.embedding)).toEqual(
@@ -116,8 +119,9 @@ describe('POST /v1/embeddings with the openai client', () => {
     },
   );
 
-  it('accepts a single string and reports Titan’s token count', async () => {
+  it('accepts a single string and `user`, and reports Titan’s token count', async () => {
     const response = await client.embeddings.create({
+      user: 'user-1234',
       model: 'titan-v2',
       input: TEXTS[0]!,
       encoding_format: 'float',

@@ -18,8 +18,3 @@ export const models: EmulatedModel[] = [
   marengo27,
   marengo30,
 ];
-
-/** The model serving a base model id, if any. */
-export function findModel(baseModelId: string): EmulatedModel | undefined {
-  return models.find((m) => m.ids.includes(baseModelId));
-}

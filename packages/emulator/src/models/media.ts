@@ -132,9 +132,6 @@ export function s3Location(value: unknown, path: string): string {
   return uri;
 }
 
-/** Media as the models see it: decoded bytes, or an S3 URI the emulator does not read. */
-export type MediaRef = { bytes: Uint8Array } | { s3Uri: string };
-
 /**
  * An image's token cost as Cohere documents it: (pixels / 784) x 4, with the pixel count clamped to
  * [3136, 2458624]; 1,000 when the size is unknown (S3 images, headerless data).

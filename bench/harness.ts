@@ -95,6 +95,8 @@ export interface ScenarioResult {
   metric: Scenario['metric'];
   workload: Scenario['workload'];
   requestsNeeded: number;
+  /** Measured runs per library. */
+  runs: number;
   idealMs: number;
   /** Scenario 5: bytes of the returned arrays (`texts x dimensions x 8`, V8's unboxed doubles). */
   arraysBytes: number;
@@ -301,6 +303,7 @@ function summarise(scenario: Scenario, libraries: LibraryResult[]): ScenarioResu
     metric: scenario.metric,
     workload,
     requestsNeeded: requestsNeeded(workload),
+    runs: Math.max(...libraries.map((library) => library.runs.length)),
     idealMs: ideal,
     arraysBytes,
     libraries,
@@ -343,8 +346,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
               },
       });
       const records = new Map<LibraryId, RunRecord[]>(scenario.libraries.map((library) => [library, []]));
+      const scenarioRuns = Math.min(runs, scenario.maxRuns ?? runs);
       // Runs interleave the libraries, so a slow patch of the machine does not favour one of them.
-      for (let run = 1; run <= runs; run++) {
+      for (let run = 1; run <= scenarioRuns; run++) {
         for (const library of scenario.libraries) {
           const { result, stderr } = await runClient(
             { library, workload, connection: emulator.connection },
@@ -363,7 +367,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
           };
           records.get(library)!.push(record);
           log(
-            `scenario ${scenario.id} run ${run}/${runs} ${library}: ${(result.wallMs / 1000).toFixed(2)} s wall, ` +
+            `scenario ${scenario.id} run ${run}/${scenarioRuns} ${library}: ${(result.wallMs / 1000).toFixed(2)} s wall, ` +
               `${result.cpuMs.toFixed(0)} ms CPU, ${record.requests} requests, ${record.connections} connections` +
               (result.ok
                 ? ''

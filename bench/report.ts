@@ -46,6 +46,7 @@ export function formatScenario(scenario: ScenarioResult): string {
       ? []
       : [`quota ${w.requestsPerMinute} requests/min (per ${w.quotaWindowMs ?? 60_000} ms window)`]),
     `${scenario.requestsNeeded} requests needed`,
+    `${scenario.runs} run(s) per library`,
     scenario.metric === 'rss'
       ? `returned arrays ${mib(scenario.arraysBytes)}`
       : `ideal ${seconds(scenario.idealMs)}`,
@@ -121,7 +122,7 @@ export function formatResults(results: BenchResults): string {
   const m = results.machine;
   return [
     `bedrock-embeddings benchmarks, ${results.date}${results.quick ? ' (quick sizes)' : ''}`,
-    `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; ${results.runsPerScenario} run(s) per library, ` +
+    `${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; ${results.runsPerScenario} run(s) per library unless said, ` +
       `each in a fresh process; emulator in its own process, auth ${results.emulator.auth}; ${results.totalSeconds.toFixed(0)} s in all; ` +
       `load average ${results.loadAverage.start.toFixed(1)} at start, ${results.loadAverage.end.toFixed(1)} at end`,
     '',

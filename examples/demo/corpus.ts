@@ -10,14 +10,23 @@ export interface CorpusDocument {
 export const DOCUMENTS: readonly CorpusDocument[] = [
   { title: 'Bread', text: 'Sourdough bread rises slowly because wild yeast ferments the dough overnight.' },
   { title: 'Tides', text: "The Moon's gravity pulls on the oceans and causes two tides every day." },
-  { title: 'Plants', text: 'Photosynthesis lets green plants turn sunlight, water and carbon dioxide into sugar.' },
+  {
+    title: 'Plants',
+    text: 'Photosynthesis lets green plants turn sunlight, water and carbon dioxide into sugar.',
+  },
   { title: 'Marathon', text: 'A marathon is a long-distance running race of 42.195 kilometres.' },
-  { title: 'Bees', text: 'Honey bees pollinate flowers and turn the nectar they collect into honey in the hive.' },
+  {
+    title: 'Bees',
+    text: 'Honey bees pollinate flowers and turn the nectar they collect into honey in the hive.',
+  },
   { title: 'Volcanoes', text: 'Volcanoes erupt when molten rock, called magma, rises through the crust.' },
   { title: 'Espresso', text: 'Espresso is brewed by forcing hot water through finely ground coffee beans.' },
   { title: 'Violin', text: 'The violin is a string instrument played with a bow made of horsehair.' },
   { title: 'Chess', text: 'Chess players open the game by controlling the centre of the board with pawns.' },
-  { title: 'Interest', text: 'Compound interest makes savings grow because the interest itself earns interest.' },
+  {
+    title: 'Interest',
+    text: 'Compound interest makes savings grow because the interest itself earns interest.',
+  },
   { title: 'Vaccines', text: 'Vaccines train the immune system to recognise a virus before an infection.' },
   { title: 'Glaciers', text: 'Glaciers carve deep valleys as slow rivers of ice move down the mountains.' },
 ];

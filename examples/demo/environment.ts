@@ -35,7 +35,8 @@ export function environmentIsConfigured(argv: readonly string[] = process.argv):
 /** Sets the variables an app reads to reach `emulator`, as `pnpm emulator` prints them. */
 export function pointEnvironmentAt(emulator: Emulator): void {
   // Credentials of another kind would take precedence over the emulator's access key.
-  for (const name of ['AWS_BEARER_TOKEN_BEDROCK', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete process.env[name];
+  for (const name of ['AWS_BEARER_TOKEN_BEDROCK', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'])
+    delete process.env[name];
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
     AWS_ENDPOINT_URL_S3: emulator.s3Endpoint,

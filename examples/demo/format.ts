@@ -23,7 +23,9 @@ export type Align = 'left' | 'right';
  * Columns are separated by two spaces; `align` gives each column's alignment (default left).
  */
 export function table(headers: string[], rows: string[][], align: Align[] = [], indent = 2): string[] {
-  const widths = headers.map((header, i) => Math.max(width(header), ...rows.map((row) => width(row[i] ?? ''))));
+  const widths = headers.map((header, i) =>
+    Math.max(width(header), ...rows.map((row) => width(row[i] ?? ''))),
+  );
   const line = (cells: string[]) =>
     ' '.repeat(indent) +
     cells

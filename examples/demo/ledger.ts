@@ -36,7 +36,8 @@ export class Ledger {
     row.inputs += call.inputs;
     row.requests += call.requests;
     row.tokens = row.tokens === undefined || call.tokens === undefined ? undefined : row.tokens + call.tokens;
-    row.costUsd = row.costUsd === undefined || call.costUsd === undefined ? undefined : row.costUsd + call.costUsd;
+    row.costUsd =
+      row.costUsd === undefined || call.costUsd === undefined ? undefined : row.costUsd + call.costUsd;
     row.ms += call.ms;
   }
 
@@ -64,11 +65,15 @@ export class Ledger {
       `${formatCost(sum((row) => row.costUsd))}${known < rows.length ? ' *' : ''}`,
       formatDuration(sum((row) => row.ms)),
     ]);
-    const lines = table(
-      ['Model', 'Family', 'Inputs', 'Requests', 'Tokens', 'Est. cost', 'Time'],
-      body,
-      ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
-    );
+    const lines = table(['Model', 'Family', 'Inputs', 'Requests', 'Tokens', 'Est. cost', 'Time'], body, [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ]);
     // The rule above the total row.
     lines.splice(lines.length - 1, 0, lines[1] ?? '');
     if (known < rows.length) lines.push('  * models without a known price (n/a) are not in the total');

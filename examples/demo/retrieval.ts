@@ -79,12 +79,18 @@ async function withLangChain(context: DemoContext, model: string): Promise<Hit[]
   const embeddings = new BedrockEmbeddings({ model, bedrock: context.bedrock });
   const record = (inputs: number, start: number) => {
     if (embeddings.lastResult)
-      context.ledger.record(model, family, figuresOf(embeddings.lastResult, inputs, performance.now() - start));
+      context.ledger.record(
+        model,
+        family,
+        figuresOf(embeddings.lastResult, inputs, performance.now() - start),
+      );
   };
 
   let start = performance.now();
   const store = await MemoryVectorStore.fromDocuments(
-    DOCUMENTS.map((document) => new Document({ pageContent: document.text, metadata: { title: document.title } })),
+    DOCUMENTS.map(
+      (document) => new Document({ pageContent: document.text, metadata: { title: document.title } }),
+    ),
     embeddings,
   );
   record(DOCUMENTS.length, start);
@@ -107,7 +113,9 @@ export async function runRetrieval(context: DemoContext): Promise<{ correct: num
   for (const { label, id } of context.models.text) {
     const [aiSdk, langChain] = [await withAiSdk(context, id), await withLangChain(context, id)];
     const dimensions = context.bedrock.describeModel(id).spec.capabilities.dimensions.default;
-    print(`  ${style.bold(label)}  ${style.dim(`${id} · ${familyOf(context, id)} · ${dimensions} dimensions`)}`);
+    print(
+      `  ${style.bold(label)}  ${style.dim(`${id} · ${familyOf(context, id)} · ${dimensions} dimensions`)}`,
+    );
     const rows = QUERIES.map(({ query, answer }, i) => {
       for (const hits of [aiSdk[i], langChain[i]]) {
         total++;

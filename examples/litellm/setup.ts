@@ -1,9 +1,12 @@
 /**
  * Where the LiteLLM examples run. If the environment names a Bedrock Runtime endpoint (for example
- * the variables `bedrock-emulator --bucket your-bucket` prints), the examples use it; otherwise an
- * emulator is started in this process, with the `your-bucket` bucket the seed's examples write to,
- * and the environment is pointed at it the way the seed's "API keys" section does.
+ * the variables `bedrock-emulator --bucket your-bucket` prints), or `LITELLM_EXAMPLES_TARGET=aws`
+ * says to use AWS with the environment's credentials, the examples use that; otherwise an emulator
+ * is started in this process, with the `your-bucket` bucket the seed's examples write to, and the
+ * environment is pointed at it the way the seed's "API keys" section does.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@bedrock-embeddings/emulator';
 
 /** The bucket of the seed's `s3://your-bucket/...` URIs. */
@@ -21,8 +24,8 @@ export function pollSeconds(): number {
 /** Points the environment at a Bedrock Runtime: the one it names, or an emulator started here. */
 export async function useBedrock(): Promise<{ stop(): Promise<void> }> {
   const env = process.env;
-  if (env.AWS_BEDROCK_RUNTIME_ENDPOINT || env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME)
-    return { stop: async () => {} };
+  const configured = env.AWS_BEDROCK_RUNTIME_ENDPOINT || env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+  if (configured || env.LITELLM_EXAMPLES_TARGET === 'aws') return { stop: async () => {} };
   const emulator = await startEmulator({ buckets: [BUCKET], asyncJobDurationMs: 300 });
   // A Bedrock API key in the environment would take precedence over these credentials.
   delete env.AWS_BEARER_TOKEN_BEDROCK;
@@ -44,7 +47,7 @@ export async function useBedrock(): Promise<{ stop(): Promise<void> }> {
  */
 export async function runExample(moduleUrl: string, main: () => Promise<unknown>): Promise<void> {
   const entry = process.argv[1];
-  if (entry === undefined || new URL(moduleUrl).pathname !== entry) return;
+  if (entry === undefined || fileURLToPath(moduleUrl) !== resolve(entry)) return;
   const bedrock = await useBedrock();
   try {
     await main();

@@ -7,4 +7,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // litellm imports the package's own entry, so both builds share one copy of the core (and its
+  // error classes) instead of the CommonJS build bundling a second one.
+  external: ['@bedrock-embeddings/core'],
 });

@@ -9,7 +9,12 @@
  * its old specs with read-only JSON, which the `@ai-sdk/provider` copies of ai@5 and ai@6 do not
  * accept, and it no longer has v1 at all. Declared with plain JSON, they fit every copy.
  */
-import type { BedrockEmbeddingModel, JsonObject, SpecWarning } from './embedding-model.js';
+import {
+  type BedrockEmbeddingModel,
+  type JsonObject,
+  type SpecWarning,
+  toSpecResult,
+} from './embedding-model.js';
 import { PROVIDER_OPTIONS_KEY } from './options.js';
 
 /** What every spec version's model has besides `doEmbed`. */
@@ -79,14 +84,7 @@ export function toV3(model: BedrockEmbeddingModel): EmbeddingModelV3Spec {
     specificationVersion: 'v3',
     ...identity(model),
     async doEmbed(options) {
-      const outcome = await model.embed(options);
-      return {
-        embeddings: outcome.embeddings,
-        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
-        warnings: outcome.warnings,
-        providerMetadata: { [PROVIDER_OPTIONS_KEY]: outcome.metadata },
-        ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
-      };
+      return toSpecResult(await model.embed(options));
     },
   };
 }
@@ -97,14 +95,12 @@ export function toV2(model: BedrockEmbeddingModel): EmbeddingModelV2Spec {
     specificationVersion: 'v2',
     ...identity(model),
     async doEmbed(options) {
-      const outcome = await model.embed(options);
-      const warnings = outcome.warnings.map((warning): JsonObject => ({ ...warning }));
-      return {
-        embeddings: outcome.embeddings,
-        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
-        providerMetadata: { [PROVIDER_OPTIONS_KEY]: { ...outcome.metadata, warnings } },
-        ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
+      const { warnings, providerMetadata, ...result } = toSpecResult(await model.embed(options));
+      const metadata = {
+        ...providerMetadata[PROVIDER_OPTIONS_KEY],
+        warnings: warnings.map((warning): JsonObject => ({ ...warning })),
       };
+      return { ...result, providerMetadata: { [PROVIDER_OPTIONS_KEY]: metadata } };
     },
   };
 }
@@ -115,11 +111,11 @@ export function toV1(model: BedrockEmbeddingModel): EmbeddingModelV1Spec {
     specificationVersion: 'v1',
     ...identity(model),
     async doEmbed(options) {
-      const outcome = await model.embed(options);
+      const { embeddings, usage, headers } = await model.embed(options);
       return {
-        embeddings: outcome.embeddings,
-        ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
-        ...(outcome.headers === undefined ? {} : { rawResponse: { headers: outcome.headers } }),
+        embeddings,
+        ...(usage === undefined ? {} : { usage }),
+        ...(headers === undefined ? {} : { rawResponse: { headers } }),
       };
     },
   };

@@ -92,6 +92,20 @@ function metadataOf(result: EmbedResult): JsonObject {
 }
 
 /**
+ * The result in the shape specs v4 and v3 share: vectors, usage, warnings, provider metadata and
+ * the response headers (v2 and v1 reshape it, see `compat.ts`).
+ */
+export function toSpecResult(outcome: EmbedOutcome) {
+  return {
+    embeddings: outcome.embeddings,
+    ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
+    warnings: outcome.warnings,
+    providerMetadata: { [PROVIDER_OPTIONS_KEY]: outcome.metadata },
+    ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
+  };
+}
+
+/**
  * The values as the core's inputs. Strings go as they are: the core embeds `data:` URLs and
  * `s3://` URIs as media. `textOnly` makes every value text; a `bucketOwner` is attached to each
  * `s3://` URI, which needs the object form of an input and so its modality, detected by the core.
@@ -136,14 +150,7 @@ export class BedrockEmbeddingModel implements EmbeddingModelV4 {
 
   /** Embeds with the spec-v4 call options and result. */
   async doEmbed(options: EmbeddingModelV4CallOptions): Promise<EmbeddingModelV4Result> {
-    const outcome = await this.embed(options);
-    return {
-      embeddings: outcome.embeddings,
-      ...(outcome.usage === undefined ? {} : { usage: outcome.usage }),
-      warnings: outcome.warnings,
-      providerMetadata: { [PROVIDER_OPTIONS_KEY]: outcome.metadata },
-      ...(outcome.headers === undefined ? {} : { response: { headers: outcome.headers } }),
-    };
+    return toSpecResult(await this.embed(options));
   }
 
   /** The call shared by every spec version: options merged and checked, the core called, errors mapped. */

@@ -11,7 +11,7 @@ import { APICallError, InvalidArgumentError, NoSuchModelError } from '@ai-sdk/pr
 import { BedrockEmbeddingsError, ServiceError } from '@bedrock-embeddings/core';
 
 /** What the failed call was about, for the error's fields. */
-export interface FailedCall {
+interface FailedCall {
   /** The model id as the caller gave it. */
   modelId: string;
   values: readonly string[];

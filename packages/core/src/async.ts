@@ -45,7 +45,7 @@ import type {
 } from './types.js';
 
 /** What the async methods share with the client that owns them. */
-export interface AsyncDependencies {
+interface AsyncDependencies {
   options: ClientOptions;
   transport: Transport;
   policy: RetryPolicy;
@@ -121,7 +121,7 @@ const TAG_TEXT = /^[a-zA-Z0-9\s._:/=+@-]*$/;
 const REQUEST_TOKEN = /^[!-~]{1,256}$/;
 
 /** Region and invocation id of an async-invoke ARN; a `ValidationError` if it is not one. */
-export function parseInvocationArn(invocationArn: string): { region: string; jobId: string } {
+function parseInvocationArn(invocationArn: string): { region: string; jobId: string } {
   const match = typeof invocationArn === 'string' ? ARN_PATTERN.exec(invocationArn) : null;
   if (!match?.[1] || !match[3]) {
     throw new ValidationError(
@@ -149,7 +149,10 @@ async function startAsyncEmbed(
   }
   const given = Array.isArray(request.input) ? request.input : [request.input];
   if (given.length === 0)
-    throw new ValidationError('`input` is empty: give at least one input', { model, parameter: 'input' });
+    throw new ValidationError(`${model}: \`input\` is empty: give at least one input`, {
+      model,
+      parameter: 'input',
+    });
   // A stated modality turns a bare string (an s3:// URI, base64) into that kind of media.
   const { modality } = request;
   const inputs = normalizeInputs(
@@ -402,29 +405,32 @@ function jobFailed(info: AsyncEmbedInfo): AsyncJobFailedError {
 function checkOutputConfig(request: StartAsyncEmbedRequest): void {
   const { model, outputS3Uri } = request;
   if (typeof outputS3Uri !== 'string' || outputS3Uri.trim() === '') {
-    throw new ValidationError('outputS3Uri cannot be empty for async invoke requests', {
+    throw new ValidationError(`${model}: outputS3Uri cannot be empty for async invoke requests`, {
       model,
       parameter: 'outputS3Uri',
     });
   }
   if (!isValidS3OutputUri(outputS3Uri)) {
     throw new ValidationError(
-      `outputS3Uri \`${outputS3Uri}\` is not a valid S3 location: expected s3://<bucket>[/<prefix>] with a lower-case bucket name`,
+      `${model}: outputS3Uri \`${outputS3Uri}\` is not a valid S3 location: expected s3://<bucket>[/<prefix>] with a lower-case bucket name`,
       { model, parameter: 'outputS3Uri' },
     );
   }
   if (request.bucketOwner !== undefined && !BUCKET_OWNER.test(request.bucketOwner)) {
-    throw new ValidationError('`bucketOwner` must be a 12-digit AWS account id', {
+    throw new ValidationError(`${model}: \`bucketOwner\` must be a 12-digit AWS account id`, {
       model,
       parameter: 'bucketOwner',
     });
   }
   if (request.kmsKeyId !== undefined && !KMS_KEY.test(request.kmsKeyId)) {
-    throw new ValidationError('`kmsKeyId` must be a KMS key or alias ARN', { model, parameter: 'kmsKeyId' });
+    throw new ValidationError(`${model}: \`kmsKeyId\` must be a KMS key or alias ARN`, {
+      model,
+      parameter: 'kmsKeyId',
+    });
   }
   if (request.clientRequestToken !== undefined && !REQUEST_TOKEN.test(request.clientRequestToken)) {
     throw new ValidationError(
-      '`clientRequestToken` must be 1-256 printable ASCII characters without spaces',
+      `${model}: \`clientRequestToken\` must be 1-256 printable ASCII characters without spaces`,
       {
         model,
         parameter: 'clientRequestToken',
@@ -433,7 +439,7 @@ function checkOutputConfig(request: StartAsyncEmbedRequest): void {
   }
   const tags = Object.entries(request.tags ?? {});
   if (tags.length > 200)
-    throw new ValidationError('At most 200 `tags` are allowed', { model, parameter: 'tags' });
+    throw new ValidationError(`${model}: At most 200 \`tags\` are allowed`, { model, parameter: 'tags' });
   for (const [key, value] of tags) {
     if (
       key.length < 1 ||
@@ -443,7 +449,7 @@ function checkOutputConfig(request: StartAsyncEmbedRequest): void {
       !TAG_TEXT.test(value)
     ) {
       throw new ValidationError(
-        `Tag \`${key}\` is invalid: keys are 1-128 and values 0-256 characters of letters, digits, spaces and ._:/=+@-`,
+        `${model}: Tag \`${key}\` is invalid: keys are 1-128 and values 0-256 characters of letters, digits, spaces and ._:/=+@-`,
         { model, parameter: `tags.${key}` },
       );
     }

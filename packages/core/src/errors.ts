@@ -48,7 +48,7 @@ export class ValidationError extends BedrockEmbeddingsError {
     message: string,
     options: BedrockEmbeddingsErrorOptions & { parameter?: string } & Omit<
         ServiceErrorDetails,
-        'retryable' | keyof BedrockEmbeddingsErrorOptions
+        'retryable' | 'invocationArn' | keyof BedrockEmbeddingsErrorOptions
       > = {},
   ) {
     super('VALIDATION', message, options);
@@ -90,6 +90,8 @@ export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
   /** Requests sent for this operation, retries included. */
   attempts?: number;
   retryable?: boolean;
+  /** The async invoke job the failed request was about (e.g. reading its output from S3). */
+  invocationArn?: string;
 }
 
 /** An error answered by Bedrock (or the connection to it), after the retry layer gave up. */
@@ -100,6 +102,8 @@ export class ServiceError extends BedrockEmbeddingsError {
   readonly attempts?: number;
   /** Whether the failure was of a retryable kind (the retries were exhausted). */
   readonly retryable: boolean;
+  /** The async invoke job concerned, when there is one (its results can be read again later). */
+  readonly invocationArn?: string;
   constructor(message: string, details: ServiceErrorDetails = {}, code: ErrorCode = 'SERVICE') {
     super(code, message, details);
     this.awsErrorName = details.awsErrorName;
@@ -107,6 +111,7 @@ export class ServiceError extends BedrockEmbeddingsError {
     this.requestId = details.requestId;
     this.attempts = details.attempts;
     this.retryable = details.retryable ?? false;
+    this.invocationArn = details.invocationArn;
   }
 }
 

@@ -150,15 +150,15 @@ export interface BatchResponse {
 }
 
 const MODALITIES = ['text', 'image', 'video', 'audio'] as const;
-/** Cohere's `input_type` values -> our purposes. */
-const COHERE_INPUT_TYPES: Record<string, Purpose> = {
+/** Cohere's `input_type` values, as LiteLLM users pass them, -> the core's purposes. */
+export const COHERE_INPUT_TYPES: Readonly<Record<string, Purpose>> = {
   search_document: 'document',
   search_query: 'query',
   classification: 'classification',
   clustering: 'clustering',
 };
-/** Nova's `embeddingPurpose` values -> our purposes. */
-const NOVA_PURPOSES: Record<string, Purpose> = {
+/** Nova's `embeddingPurpose` values -> the core's purposes. */
+export const NOVA_EMBEDDING_PURPOSES: Readonly<Record<string, Purpose>> = {
   GENERIC_INDEX: 'document',
   GENERIC_RETRIEVAL: 'query',
   TEXT_RETRIEVAL: 'text-retrieval',
@@ -285,15 +285,10 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
       inputs,
       signal: params.signal,
     });
-    const encode = params.encoding_format === 'base64' ? toBase64 : (vector: number[]) => vector;
     const promptTokens = result.usage.inputTokens ?? 0;
     return {
       object: 'list',
-      data: result.embeddings.map((vector, index) => ({
-        object: 'embedding',
-        index,
-        embedding: encode(vector),
-      })),
+      data: toEmbeddingData(result.embeddings, params.encoding_format),
       model: resolved.modelId,
       usage: {
         prompt_tokens: promptTokens,
@@ -369,11 +364,30 @@ function toBatch(info: AsyncEmbedInfo): BatchResponse {
   };
 }
 
-/** OpenAI's base64 encoding of an embedding: the float32 values, little-endian. */
-function toBase64(vector: number[]): string {
+/**
+ * OpenAI's `data` list for embeddings in input order: each vector as is, or with `base64`, its
+ * float32 values little-endian in base64 (OpenAI's encoding).
+ */
+export function toEmbeddingData(
+  embeddings: readonly number[][],
+  encodingFormat: 'float' | 'base64' = 'float',
+): EmbeddingData[] {
+  return embeddings.map((vector, index) => ({
+    object: 'embedding',
+    index,
+    embedding: encodingFormat === 'base64' ? toBase64(vector) : vector,
+  }));
+}
+
+function toBase64(vector: readonly number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);
   for (const [i, value] of vector.entries()) bytes.writeFloatLE(value, i * 4);
   return bytes.toString('base64');
+}
+
+/** `table[key]` when `key` is one of its own keys, never an inherited one such as `toString`. */
+function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,7 +431,7 @@ function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
     if (typeof params.timeout !== 'number' || !(params.timeout > 0)) {
       throw new ValidationError('timeout must be a positive number of seconds', { parameter: 'timeout' });
     }
-    options.requestTimeoutMs = params.timeout * 1000;
+    options.requestTimeoutMs = Math.ceil(params.timeout * 1000);
   }
   // Keyed by a hash, so the cache holds no secret in its keys.
   const key = createHash('sha256').update(JSON.stringify(options)).digest('hex');
@@ -475,7 +489,11 @@ function toInputs(params: EmbeddingParams, resolved: ResolvedModel): EmbeddingIn
   const stated = (MODALITIES as readonly string[]).includes(inputType ?? '')
     ? (inputType as Modality)
     : undefined;
-  if (inputType !== undefined && stated === undefined && COHERE_INPUT_TYPES[inputType] === undefined) {
+  if (
+    inputType !== undefined &&
+    stated === undefined &&
+    ownValue(COHERE_INPUT_TYPES, inputType) === undefined
+  ) {
     throw new ValidationError(
       `input_type must be one of text, image, video, audio, text_image, multi_input, ${Object.keys(COHERE_INPUT_TYPES).join(', ')}; got '${inputType}'`,
       { model, parameter: 'input_type' },
@@ -564,7 +582,8 @@ function mapParameters(params: EmbeddingParams): MappedParameters {
   }
   if (params.drop_params === true) common.dropUnsupportedParams = true;
   if (params.dimensions !== undefined) set('dimensions', params.dimensions, 'dimensions');
-  const cohereType = params.input_type === undefined ? undefined : COHERE_INPUT_TYPES[params.input_type];
+  const cohereType =
+    params.input_type === undefined ? undefined : ownValue(COHERE_INPUT_TYPES, params.input_type);
   if (cohereType !== undefined) set('purpose', cohereType, 'input_type');
 
   for (const [name, value] of Object.entries(params)) {
@@ -599,10 +618,10 @@ function mapParameters(params: EmbeddingParams): MappedParameters {
         break;
       case 'embedding_purpose':
       case 'embeddingPurpose': {
-        const purpose = NOVA_PURPOSES[String(value)];
+        const purpose = ownValue(NOVA_EMBEDDING_PURPOSES, String(value));
         if (purpose === undefined) {
           throw new ValidationError(
-            `${name} must be one of ${Object.keys(NOVA_PURPOSES).join(', ')}, not ${JSON.stringify(value)}`,
+            `${name} must be one of ${Object.keys(NOVA_EMBEDDING_PURPOSES).join(', ')}, not ${JSON.stringify(value)}`,
             { model, parameter: name },
           );
         }
@@ -640,7 +659,7 @@ function renameWarnings(warnings: EmbeddingWarning[], names: Record<string, stri
  */
 function inLiteLLMTerms(error: unknown, names: Record<string, string>, resolved: ResolvedModel): unknown {
   if (error instanceof ValidationError && error.parameter === 'outputS3Uri') {
-    return new ValidationError(error.message.replace(/^outputS3Uri/, 'output_s3_uri'), {
+    return new ValidationError(error.message.replace('outputS3Uri', 'output_s3_uri'), {
       model: error.model,
       parameter: 'output_s3_uri',
       cause: error,

@@ -150,7 +150,9 @@ export function resolveParams(
 
 /**
  * Checks that the inputs' modalities can be sent this way, and that the id form allows it
- * (Marengo 2.7 answers InvokeModel through an inference profile only).
+ * (Marengo 2.7 answers InvokeModel through an inference profile only). Modalities come first:
+ * a video sent to Marengo's base id needs async invoke, not the inference profile that the
+ * id check would suggest.
  */
 export function checkInvocation(
   inputs: readonly NormalizedInput[],
@@ -160,7 +162,30 @@ export function checkInvocation(
   const { spec, model } = resolved;
   const caps = spec.capabilities;
   const allowed = mode === 'sync' ? caps.syncModalities : caps.asyncModalities;
-  const how = mode === 'sync' ? 'InvokeModel (embed)' : 'async invoke';
+  for (let i = 0; i < inputs.length; i++) {
+    for (const modality of modalitiesOf(inputs[i]!)) {
+      if (allowed.includes(modality)) continue;
+      const parameter = `inputs[${i}]`;
+      if (mode === 'sync' && caps.asyncModalities.includes(modality)) {
+        // LiteLLM's wording, so code that matches LiteLLM's errors keeps working.
+        throw new ValidationError(
+          `${model}: Input type '${modality}' requires async_invoke route. Use model format: ` +
+            `'bedrock/async_invoke/model_id' (bedrock/async_invoke/${spec.id}), or call startAsyncEmbed. (${parameter})`,
+          { model, parameter },
+        );
+      }
+      const takes =
+        mode === 'sync'
+          ? `it embeds ${list(caps.syncModalities)}${caps.asyncModalities.length === 0 ? ' and has no async invoke' : `, and ${list(caps.asyncModalities)} through startAsyncEmbed`}`
+          : allowed.length === 0
+            ? 'it has no async invoke; use embed'
+            : `its async invoke takes ${list(allowed)}`;
+      throw new ValidationError(
+        `${model}: ${parameter} is ${modality}, which is not supported by ${spec.id}: ${takes}.`,
+        { model, parameter },
+      );
+    }
+  }
   if (
     mode === 'sync' &&
     caps.syncRequiresProfile === true &&
@@ -171,16 +196,5 @@ export function checkInvocation(
         `(or eu./apac.), not ${resolved.modelId}.`,
       { model, parameter: 'model' },
     );
-  }
-  for (let i = 0; i < inputs.length; i++) {
-    for (const modality of modalitiesOf(inputs[i]!)) {
-      if (!allowed.includes(modality)) {
-        throw new ValidationError(
-          `${model}: inputs[${i}] has ${modality}, which ${spec.id} does not take through ${how}; it takes ` +
-            `${allowed.length === 0 ? 'nothing' : list(allowed)}${mode === 'sync' && caps.asyncModalities.includes(modality) ? ` (${modality} goes through startAsyncEmbed)` : ''}.`,
-          { model, parameter: `inputs[${i}]` },
-        );
-      }
-    }
   }
 }

@@ -3,7 +3,6 @@
  * with full jitter, `retry-after` honoured, a timeout per attempt), and cancellation through the
  * caller's `AbortSignal`.
  */
-import { setMaxListeners } from 'node:events';
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
 import { isRetryable, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
@@ -108,6 +107,9 @@ class AttemptTimeout extends Error {}
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts run out.
  * Each attempt gets a signal that fires on the caller's abort or after `timeoutMs`; waits between
  * attempts are `random(0, min(maxDelay, base * 2^n))`, or the server's `retry-after`.
+ *
+ * The caller's signal is only ever combined with `AbortSignal.any`, which adds no listener to it:
+ * one signal shared by many concurrent operations must not collect a listener per operation.
  */
 export async function withRetry<T>(
   attempt: (signal: AbortSignal) => Promise<T>,
@@ -119,18 +121,17 @@ export async function withRetry<T>(
     redact: (text: string) => string;
   },
 ): Promise<T> {
-  const { policy, signal, timeoutMs, model } = options;
+  const { policy, timeoutMs, model } = options;
+  const signal = AbortSignal.any([options.signal]);
   for (let attempts = 1; ; attempts++) {
     if (signal.aborted) throw abortErrorOf(signal, model);
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout()), timeoutMs);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
     try {
-      return await attempt(controller.signal);
+      return await attempt(AbortSignal.any([signal, deadline.signal]));
     } catch (error) {
       if (signal.aborted) throw abortErrorOf(signal, model);
-      const timedOut = controller.signal.reason instanceof AttemptTimeout;
+      const timedOut = deadline.signal.aborted;
       if (!(timedOut || isRetryable(error)) || attempts >= policy.maxAttempts) {
         throw error instanceof BedrockEmbeddingsError
           ? error
@@ -146,7 +147,6 @@ export async function withRetry<T>(
       await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
     }
   }
 }
@@ -155,46 +155,60 @@ export async function withRetry<T>(
  * Runs `count` tasks through the limiter, at most `limiter.limit` of them queued or in flight for
  * this call, and returns their results in order. On the first failure (or the caller's abort)
  * the other tasks are cancelled, and the call settles only once none of them is in flight.
+ *
+ * Each worker has its own `AbortController`, and one listener per call aborts them all: a signal
+ * shared by every waiting request (or by many calls) would collect a listener per request and
+ * trip Node's `MaxListenersExceededWarning`.
  */
 export async function runAll<T>(
   count: number,
   task: (index: number, signal: AbortSignal) => Promise<T>,
   options: { limiter: Limiter; signal?: AbortSignal; model: string },
 ): Promise<T[]> {
-  const { limiter, model } = options;
+  const { limiter, model, signal } = options;
+  if (signal?.aborted) throw abortErrorOf(signal, model);
   const results = new Array<T>(count);
-  const controller = new AbortController();
-  // Every worker listens to this signal (up to the concurrency limit): not a leak.
-  setMaxListeners(0, controller.signal);
-  const onAbort = (): void => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) throw abortErrorOf(options.signal, model);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const workers = new Set<AbortController>();
+  let failure: { error: unknown } | undefined;
+  // The first failure is the one reported; the abort it triggers fails the others.
+  const fail = (error: unknown, reason: unknown): void => {
+    if (failure !== undefined) return;
+    failure = { error };
+    for (const worker of workers) worker.abort(reason);
+  };
+  // Derived, so that the caller's signal itself gets no listener (it may be shared by many calls).
+  const callSignal = signal === undefined ? undefined : AbortSignal.any([signal]);
+  const onAbort = (): void => fail(abortErrorOf(signal!, model), signal!.reason);
+  callSignal?.addEventListener('abort', onAbort, { once: true });
 
   let next = 0;
-  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (failure === undefined && next < count) {
-      const index = next++;
-      let release: (() => void) | undefined;
-      try {
-        release = await limiter.acquire(controller.signal);
-        results[index] = await task(index, controller.signal);
-      } catch (error) {
-        // The first failure is the one reported; the abort it triggers fails the others.
-        failure ??= { error };
-        controller.abort(error);
-      } finally {
-        release?.();
+    const controller = new AbortController();
+    workers.add(controller);
+    try {
+      while (failure === undefined && next < count) {
+        const index = next++;
+        let release: (() => void) | undefined;
+        try {
+          release = await limiter.acquire(controller.signal);
+          results[index] = await task(index, controller.signal);
+        } catch (error) {
+          fail(error, error);
+        } finally {
+          release?.();
+        }
       }
+    } finally {
+      workers.delete(controller);
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(limiter.limit, count) }, worker));
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    callSignal?.removeEventListener('abort', onAbort);
   }
   if (failure !== undefined) {
-    if (options.signal?.aborted) throw abortErrorOf(options.signal, model);
+    if (signal?.aborted) throw abortErrorOf(signal, model);
     throw failure.error as BedrockEmbeddingsError;
   }
   return results;

@@ -4,6 +4,7 @@
  */
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { AbortError, AsyncOutputError, AuthError, ServiceError, ThrottlingError } from './errors.js';
+import { withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
 /**
@@ -31,7 +32,7 @@ export function createS3Client(options: ClientOptions, region: string | undefine
 }
 
 /** The bucket and key of an `s3://bucket/key` URI (key may be empty). */
-export interface S3Location {
+interface S3Location {
   bucket: string;
   key: string;
 }
@@ -45,14 +46,14 @@ export function isValidS3OutputUri(uri: string): boolean {
 }
 
 /** Splits `s3://bucket/key` into bucket and key; undefined when `uri` is not an s3 URI. */
-export function parseS3Uri(uri: string): S3Location | undefined {
+function parseS3Uri(uri: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match?.[1]) return undefined;
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
 /** `s3://bucket/prefix` and `s3://bucket/prefix/` both joined with `name` by exactly one slash. */
-export function joinS3Uri(base: string, name: string): string {
+function joinS3Uri(base: string, name: string): string {
   return `${base.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
 }
 
@@ -67,7 +68,7 @@ export function outputFolderUri(outputS3Uri: string, invocationId: string): stri
 }
 
 /** What an S3 read is for, so errors name the job and the object. */
-export interface ReaderContext {
+interface ReaderContext {
   invocationArn: string;
   model?: string;
   signal?: AbortSignal;
@@ -121,6 +122,7 @@ export function createAsyncOutputReader(
 /** Maps an S3 SDK error to our typed errors, naming the location (never the credentials). */
 function toS3Error(error: unknown, uri: string, context: ReaderContext): Error {
   if (error instanceof AsyncOutputError) return error;
+  withoutRawExchange(error);
   const e = error as {
     name?: string;
     message?: string;
@@ -136,6 +138,7 @@ function toS3Error(error: unknown, uri: string, context: ReaderContext): Error {
     awsErrorName: e.name,
     statusCode: status,
     requestId: e.$metadata?.requestId,
+    invocationArn: context.invocationArn,
   };
   if (e.name === 'NoSuchKey' || e.name === 'NoSuchBucket' || e.name === 'NotFound' || status === 404) {
     return new AsyncOutputError(

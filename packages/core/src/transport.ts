@@ -233,15 +233,34 @@ export function retryAfterMs(error: unknown): number | undefined {
 }
 
 /**
+ * Cuts the raw HTTP exchange off an SDK error before it becomes the `cause` of one of ours. The SDK
+ * keeps the response stream on its errors (`$response.body`), and through it the request
+ * (`body.req`) with its headers: a bearer API key and the session token in clear. `$response` itself
+ * cannot be removed (the SDK makes it read-only), but its `body` can; status and headers stay.
+ */
+export function withoutRawExchange<T>(error: T): T {
+  const response = shapeOf(error).$response as { body?: unknown } | undefined;
+  if (typeof response?.body === 'object' && response.body !== null) {
+    try {
+      response.body = undefined;
+    } catch {
+      // A frozen response cannot be cut; nothing we created holds it then.
+    }
+  }
+  return error;
+}
+
+/**
  * Maps an SDK or socket error (after the retry layer gave up) to our typed errors, with the
  * model, the AWS error name, status, request id and attempts. Messages carry AWS's text, never
- * configuration or headers.
+ * configuration or headers, and the SDK error kept as `cause` loses its raw HTTP exchange.
  */
 export function toBedrockError(
   error: unknown,
   context: { model: string; attempts: number; timedOutAfterMs?: number; redact: (text: string) => string },
 ): BedrockEmbeddingsError {
   const { model, attempts } = context;
+  withoutRawExchange(error);
   if (context.timedOutAfterMs !== undefined) {
     return new TimeoutError(
       `${model}: no response within ${context.timedOutAfterMs} ms (requestTimeoutMs), after ${attempts} attempt(s).`,
@@ -273,6 +292,12 @@ export function toBedrockError(
         parameter: 'region',
         cause: error,
       },
+    );
+  }
+  if (status === undefined && /invalid region|region not accepted/i.test(text)) {
+    return new ValidationError(
+      `${model}: invalid AWS region: a region is a name like us-east-1 (from \`region\`, AWS_REGION or the model ARN).`,
+      { model, parameter: 'region', cause: error },
     );
   }
   if (

@@ -7,6 +7,7 @@
 /** The families of Bedrock embedding models. One file each under `models/`. */
 export type FamilyId = 'titan-text' | 'titan-multimodal' | 'cohere' | 'nova' | 'marengo';
 
+/** The kinds of input Bedrock embedding models read. */
 export type Modality = 'text' | 'image' | 'video' | 'audio';
 
 /**
@@ -63,6 +64,7 @@ export type MediaSource =
   | { type: 'base64'; data: string }
   | { type: 's3'; uri: string; bucketOwner?: string };
 
+/** Media after parsing: its modality, where its bytes are, and what is known of its format and size. */
 export interface Media {
   modality: Exclude<Modality, 'text'>;
   source: MediaSource;
@@ -87,7 +89,9 @@ export interface NormalizedInput {
 export interface CommonParams {
   /** Output vector length. Mapped to each model's own field; rejected where the model has no such choice. */
   dimensions?: number;
+  /** What the vectors are for; defaults per model (`document` where it has an effect). */
   purpose?: Purpose;
+  /** Over-long text: an error (`none`), or drop its `start` or `end`; only for models that can. */
   truncate?: Truncate;
   /** Titan v2 only: normalise the vector (the model's default is true). */
   normalize?: boolean;
@@ -284,6 +288,7 @@ export type Credentials =
       expiration?: Date;
     }>);
 
+/** The retry layer: throttling, 5xx, timeouts and dropped connections are retried; bad input never is. */
 export interface RetryOptions {
   /** Attempts per request, the first included (default 8). 1 disables retries. */
   maxAttempts?: number;
@@ -293,6 +298,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** Options of `createBedrockEmbeddings`: where and how to reach Bedrock, and the throughput bounds. */
 export interface ClientOptions {
   /** AWS region; else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the SDK's config chain. */
   region?: string;
@@ -312,14 +318,17 @@ export interface ClientOptions {
   s3Endpoint?: string;
   /** Requests in flight at once, per client (default 16). */
   maxConcurrency?: number;
+  /** Retries of throttled and failed requests (default: 8 attempts, exponential backoff with full jitter). */
   retry?: RetryOptions;
   /** Per-request timeout in ms (default 60,000). */
   requestTimeoutMs?: number;
 }
 
+/** One `embed` call: the model, its inputs and the common parameters. */
 export interface EmbedRequest extends CommonParams {
   /** Model id in any form: base id, `us.`/`eu.`/... profile, ARN, `bedrock/<id>`. */
   model: string;
+  /** The inputs; the result has one embedding per input, in the same order. */
   inputs: EmbeddingInput[];
   /**
    * Family for ids routing cannot read (application inference profile ARNs). Checked against the
@@ -331,32 +340,41 @@ export interface EmbedRequest extends CommonParams {
    * profile). Required when `family` has several models; implies the family.
    */
   baseModel?: string;
+  /** Stops new requests and cancels those in flight, rejecting with an `AbortError`. */
   signal?: AbortSignal;
   /** Extra HTTP headers sent with each request. */
   headers?: Record<string, string>;
 }
 
+/** What a call consumed: tokens as Bedrock reports them, and media counted from the inputs. */
 export interface Usage {
   /** Input tokens as reported by Bedrock (body or header); undefined when not reported. */
   inputTokens?: number;
+  /** Images embedded. */
   images?: number;
+  /** Seconds of video embedded, when known. */
   videoSeconds?: number;
+  /** Seconds of audio embedded, when known. */
   audioSeconds?: number;
 }
 
+/** The result of `embed`: one vector per input in input order, usage, cost and warnings. */
 export interface EmbedResult {
   /** Float vectors, one per input, in input order. */
   embeddings: number[][];
   /** Other encodings asked for with `embeddingTypes`, each one vector per input. */
   embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
+  /** Tokens and media of the whole call, summed over its requests. */
   usage: Usage;
   /** Estimated cost in USD from the price table; undefined when a figure is unknown. */
   costUsd?: number;
+  /** Parameters dropped with `dropUnsupportedParams`, and anything else not applied. */
   warnings: EmbeddingWarning[];
   /** The model as the caller gave it. */
   model: string;
   /** The id sent on the wire. */
   modelId: string;
+  /** The family that served the model. */
   family: FamilyId;
   /** InvokeModel requests sent (retries not counted). */
   requests: number;
@@ -366,26 +384,37 @@ export interface EmbedResult {
   responseHeaders?: Record<string, string>[];
 }
 
+/** A `startAsyncEmbed` call: the model, the media (or long text) to embed, and where the results go. */
 export interface StartAsyncEmbedRequest extends CommonParams {
+  /** Model id in any form (see `EmbedRequest.model`); `bedrock/async_invoke/<id>` too. */
   model: string;
   /** One input starts one job; several inputs start several jobs (see `jobs`). */
   input: EmbeddingInput | EmbeddingInput[];
   /** `s3://bucket/prefix`: AWS writes results under `<outputS3Uri>/<invocation-id>/`. */
   outputS3Uri: string;
+  /** The modality of bare string inputs whose kind cannot be detected (e.g. an s3:// URI without extension). */
   modality?: Modality;
+  /** Account id (12 digits) that owns the output bucket. */
   bucketOwner?: string;
+  /** KMS key or alias ARN to encrypt the output with. */
   kmsKeyId?: string;
+  /** Idempotency token: repeating a call with the same token starts no new job (one is generated otherwise). */
   clientRequestToken?: string;
+  /** Tags of the job(s). */
   tags?: Record<string, string>;
+  /** Family for ids routing cannot read; see `EmbedRequest.family`. */
   family?: FamilyId;
   /** The base model behind an opaque id; see `EmbedRequest.baseModel`. */
   baseModel?: string;
   /** Family-specific async options (Nova segmentation, Marengo start/length/options/scopes). */
   asyncOptions?: Record<string, unknown>;
+  /** Stops the start (jobs already started keep running). */
   signal?: AbortSignal;
 }
 
+/** A started async job. */
 export interface AsyncEmbedJob {
+  /** The job's ARN: what `getAsyncEmbed`, `waitForAsyncEmbed` and `getAsyncEmbedResults` take. */
   invocationArn: string;
   /** The invocation id: the last segment of the ARN, also the output folder name. */
   jobId: string;
@@ -393,11 +422,14 @@ export interface AsyncEmbedJob {
   outputS3Uri: string;
 }
 
+/** The state of an async job (AWS's `InProgress`, `Completed`, `Failed`). */
 export type AsyncEmbedStatus = 'in_progress' | 'completed' | 'failed';
 
+/** An async job as Bedrock describes it. */
 export interface AsyncEmbedInfo {
   invocationArn: string;
   status: AsyncEmbedStatus;
+  /** AWS's reason, when the job failed. */
   failureMessage?: string;
   submitTime?: Date;
   lastModifiedTime?: Date;
@@ -406,34 +438,55 @@ export interface AsyncEmbedInfo {
   outputS3Uri?: string;
   /** The folder holding this job's result files: `<outputS3Uri>/<jobId>/`. */
   resultsS3Uri?: string;
+  /** The ARN of the model the job runs. */
   modelArn?: string;
+  /** The idempotency token the job was started with. */
   clientRequestToken?: string;
 }
 
+/** How `waitForAsyncEmbed` polls. */
 export interface WaitOptions {
+  /** First wait between polls in ms (default 1,000); each wait is 1.5 times the previous one. */
   pollIntervalMs?: number;
+  /** Longest wait between polls in ms (default 30,000). */
   maxPollIntervalMs?: number;
+  /** Give up after this many ms with a `TimeoutError` carrying the ARN (default: no limit). */
   timeoutMs?: number;
+  /** Stops waiting at once with an `AbortError` (the job keeps running). */
   signal?: AbortSignal;
+  /** Called after every poll with the job's state and the ms since the wait began. */
   onPoll?: (info: AsyncEmbedInfo, elapsedMs: number) => void;
 }
 
+/** The segments of a finished async job, read from its output files in S3. */
 export interface AsyncEmbedResults extends AsyncOutput {
   invocationArn: string;
+  /** The family whose output format was read. */
   family: FamilyId;
 }
 
+/** Filters and paging of `listAsyncEmbeds`. */
 export interface ListAsyncEmbedsOptions {
+  /** Only jobs in this state. */
   status?: AsyncEmbedStatus;
+  /** Only jobs submitted after this time. */
   submittedAfter?: Date;
+  /** Only jobs submitted before this time. */
   submittedBefore?: Date;
   sortBy?: 'SubmissionTime';
+  /** Default `Descending`: newest first. */
   sortOrder?: 'Ascending' | 'Descending';
+  /** Jobs per ListAsyncInvokes request, 1 to 1,000 (the iterator fetches every page). */
   pageSize?: number;
   signal?: AbortSignal;
 }
 
+/** A client for every Bedrock embedding model, made by `createBedrockEmbeddings`. */
 export interface BedrockEmbeddings {
+  /**
+   * Embeds the inputs with InvokeModel: N inputs give N embeddings in input order, or a typed
+   * error. Bad input fails before any request; requests run within the client's concurrency bound.
+   */
   embed(request: EmbedRequest): Promise<EmbedResult>;
   /**
    * Starts one job per input: the first job's fields, every job in `jobs` (input order), and
@@ -443,9 +496,16 @@ export interface BedrockEmbeddings {
   startAsyncEmbed(
     request: StartAsyncEmbedRequest,
   ): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] }>;
+  /** The current state of a job (asked in the region named by its ARN). */
   getAsyncEmbed(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedInfo>;
+  /**
+   * Polls a job until it ends: resolves when it completed; rejects with `AsyncJobFailedError` when it
+   * failed, `TimeoutError` after `timeoutMs`, `AbortError` when `signal` fires.
+   */
   waitForAsyncEmbed(invocationArn: string, options?: WaitOptions): Promise<AsyncEmbedInfo>;
+  /** Reads a completed job's output files from S3 as segments (`AsyncOutputError` when they are missing or malformed). */
   getAsyncEmbedResults(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedResults>;
+  /** Every async job matching the filters, across all pages. */
   listAsyncEmbeds(options?: ListAsyncEmbedsOptions): AsyncIterable<AsyncEmbedInfo>;
   /**
    * Resolve a model string to its family and capabilities without sending anything.
@@ -454,6 +514,7 @@ export interface BedrockEmbeddings {
   describeModel(model: string, family?: FamilyId, baseModel?: string): ResolvedModel;
 }
 
+/** A model string resolved by routing: the wire id, the family and the model's capabilities. */
 export interface ResolvedModel {
   /** The model as given. */
   model: string;
@@ -462,7 +523,9 @@ export interface ResolvedModel {
   /** Base model id with geo prefix / ARN stripped (the family's `ModelSpec.id`). */
   baseModelId: string;
   family: FamilyId;
+  /** The model's capabilities and pricing. */
   spec: ModelSpec;
+  /** `async` for `bedrock/async_invoke/...` routes (start them with `startAsyncEmbed`). */
   invoke: 'sync' | 'async';
   /** Region from an ARN, when the id is one. */
   region?: string;

@@ -87,6 +87,7 @@ describe('a Nova video job, start to segments', () => {
     expect(first.status).toBe('in_progress');
     expect(first.modelArn).toBe(`arn:aws:bedrock:us-east-1::foundation-model/${NOVA}`);
     expect(first.submitTime).toBeInstanceOf(Date);
+    expect(first.resultsS3Uri).toBe(job.outputS3Uri);
 
     const polls: string[] = [];
     const done = await bedrock.waitForAsyncEmbed(job.invocationArn, {
@@ -179,6 +180,19 @@ describe('a Marengo 3.0 video job, start to segments', () => {
     });
     expect(expected.length).toBeGreaterThan(1);
     expect(comparable(results.segments)).toEqual(comparable(expected));
+  });
+
+  it('takes the modality of an undetectable string from `modality`', async () => {
+    const asset = 's3://media/assets/0042';
+    const job = await bedrock.startAsyncEmbed({
+      model: MARENGO_27,
+      input: asset,
+      modality: 'video',
+      outputS3Uri: OUT,
+    });
+    await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(comparable(results.segments)).toEqual(comparable(expectedSegments(MARENGO_27, { video: asset })));
   });
 
   it('derives the base id for Marengo 2.7 from a profile id too', async () => {

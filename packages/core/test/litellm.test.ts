@@ -316,6 +316,39 @@ describe('embedding() on async routes', () => {
     );
   });
 
+  it("passes Marengo 3.0's bucketOwner and clip options to the job", async () => {
+    const marengo = 'twelvelabs.marengo-embed-3-0-v1:0';
+    const video = 's3://media/talk.mp4';
+    const response = await embedding({
+      model: `bedrock/async_invoke/us.${marengo}`,
+      input: video,
+      input_type: 'video',
+      bucketOwner: '111122223333',
+      embeddingOption: ['visual', 'audio'],
+      embeddingScope: ['clip'],
+      output_s3_uri: OUT,
+      ...aws,
+    });
+    const { createBedrockEmbeddings } = await import('@bedrock-embeddings/core');
+    const core = createBedrockEmbeddings({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+      s3Endpoint: emu.s3Endpoint,
+    });
+    const arn = response._hidden_params._invocation_arn!;
+    await core.waitForAsyncEmbed(arn, { pollIntervalMs: 20 });
+    const { segments } = await core.getAsyncEmbedResults(arn);
+    const expected = expectedSegments(
+      marengo,
+      { video: { s3Uri: video, bucketOwner: '111122223333' } },
+      { embeddingOptions: ['visual', 'audio'], embeddingScope: ['clip'] },
+    );
+    expect(segments.map((s) => [s.embeddingOption, s.embedding])).toEqual(
+      expected.map((s) => [s.embeddingOption, s.embedding]),
+    );
+  });
+
   it('reports a failed job with its failure message', async () => {
     emu.configure({ failAsyncJobs: { message: 'Unable to decode the video' } });
     try {
@@ -464,6 +497,30 @@ describe("the seed's error table, raised before any request", () => {
         }),
       'input_type must be one of',
       'input_type',
+    ],
+    [
+      'an input_type that is an inherited property name',
+      () =>
+        embedding({
+          model: 'bedrock/amazon.titan-embed-text-v2:0',
+          input: 'x',
+          input_type: 'toString',
+          ...aws,
+        }),
+      'input_type must be one of',
+      'input_type',
+    ],
+    [
+      'an embeddingPurpose that is an inherited property name',
+      () =>
+        embedding({
+          model: 'bedrock/amazon.nova-2-multimodal-embeddings-v1:0',
+          input: 'x',
+          embeddingPurpose: 'constructor',
+          ...aws,
+        }),
+      'embeddingPurpose must be one of',
+      'embeddingPurpose',
     ],
     [
       'an unsupported encoding_format',

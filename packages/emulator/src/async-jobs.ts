@@ -44,7 +44,7 @@ interface Job {
 }
 
 /** What {@link AsyncJobs} needs from the emulator; functions so configure() takes effect at once. */
-export interface AsyncJobsDeps {
+interface AsyncJobsDeps {
   region: string;
   accountId: string;
   resolver: ModelResolver;

@@ -12,7 +12,7 @@ import { BedrockError } from './errors.js';
 import type { EmulatorCredentials } from './options.js';
 
 /** The parts of an HTTP request SigV4 covers, as they came off the wire. */
-export interface RequestToVerify {
+interface RequestToVerify {
   method: string;
   /** The path exactly as sent (labels still percent-encoded), without the query. */
   path: string;

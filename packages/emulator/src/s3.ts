@@ -2,6 +2,7 @@
  * The S3 side of async invoke: a built-in s3rver on loopback (in a temporary directory), or an
  * external S3-compatible server, written to with the real `@aws-sdk/client-s3`.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,18 @@ export interface S3Store {
   /** Writes one object; rejects with the S3 error (e.g. `NoSuchBucket`). */
   put(bucket: string, key: string, body: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+// Data directories of running built-in servers, removed at exit even when stop() was never called.
+const liveDirectories = new Set<string>();
+let exitHookInstalled = false;
+function removeAtExit(directory: string): void {
+  liveDirectories.add(directory);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const dir of liveDirectories) rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 // s3rver keeps its access keys in a process-wide registry: count the emulators using each key.
@@ -76,6 +89,7 @@ export async function startBuiltInS3(options: {
   buckets: string[];
 }): Promise<S3Store> {
   const directory = await mkdtemp(join(tmpdir(), 'bedrock-emulator-s3-'));
+  removeAtExit(directory);
   const server = new S3rver({
     address: options.host,
     port: 0,
@@ -90,6 +104,7 @@ export async function startBuiltInS3(options: {
     unregister();
     await server.close();
     await rm(directory, { recursive: true, force: true });
+    liveDirectories.delete(directory);
   });
 }
 

@@ -149,7 +149,7 @@ const directionCache = new BoundedCache<Float64Array>(256);
 export type PurposeClass = 'none' | 'document' | 'query' | 'classification' | 'clustering';
 
 /** Options of {@link textVector}. */
-export interface TextVectorOptions {
+interface TextVectorOptions {
   /** Purpose class; 'none' for models without one. */
   purpose?: PurposeClass;
   /** false returns the raw feature vector (Titan v1, Titan v2 `normalize:false`). Default true. */
@@ -298,7 +298,7 @@ export function convert(v: number[], type: EmbeddingType): number[] {
  * The emulator's tokenizer: each run of letters or digits is one token per 6 characters begun, each
  * other non-space character is one token. Returns [start, end) spans in UTF-16 offsets.
  */
-export function tokenSpans(text: string): Array<[number, number]> {
+function tokenSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   for (const m of text.matchAll(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)) {
     const start = m.index;

@@ -20,7 +20,6 @@ export {
   HttpError,
   MAX_INPUTS,
   type OpenAIErrorBody,
-  toBase64,
 } from './openai.js';
 export {
   createServer,

@@ -3,6 +3,7 @@
  * bodies (per call, overriding the defaults), and mapped onto the core's common parameters.
  */
 import type { CommonParams, Purpose, Truncate } from '@bedrock-embeddings/core';
+import { COHERE_INPUT_TYPES, NOVA_EMBEDDING_PURPOSES } from '@bedrock-embeddings/core/litellm';
 
 /** Model parameters, named as LiteLLM and OpenAI name them. */
 export interface ModelParams {
@@ -32,29 +33,27 @@ export const MODEL_PARAM_NAMES: readonly (keyof ModelParams)[] = [
   'drop_params',
 ];
 
-const PURPOSES: Record<string, Purpose> = {
-  search_document: 'document',
-  search_query: 'query',
-  classification: 'classification',
-  clustering: 'clustering',
-  GENERIC_INDEX: 'document',
-  GENERIC_RETRIEVAL: 'query',
-  TEXT_RETRIEVAL: 'text-retrieval',
-  IMAGE_RETRIEVAL: 'image-retrieval',
-  VIDEO_RETRIEVAL: 'video-retrieval',
-  DOCUMENT_RETRIEVAL: 'document-retrieval',
-  AUDIO_RETRIEVAL: 'audio-retrieval',
-  CLASSIFICATION: 'classification',
-  CLUSTERING: 'clustering',
-};
+/** `input_type` takes Cohere's and Nova's purpose names alike. */
+const PURPOSES: Readonly<Record<string, Purpose>> = { ...COHERE_INPUT_TYPES, ...NOVA_EMBEDDING_PURPOSES };
 const MODALITIES = ['text', 'image'] as const;
-const TRUNCATE: Record<string, Truncate> = {
+const TRUNCATE: Readonly<Record<string, Truncate>> = {
   none: 'none',
   start: 'start',
   end: 'end',
   left: 'start',
   right: 'end',
 };
+
+/** The purpose an `input_type` names, if it names one (never an inherited key such as `toString`). */
+function purposeOf(inputType: string): Purpose | undefined {
+  return Object.hasOwn(PURPOSES, inputType) ? PURPOSES[inputType] : undefined;
+}
+
+/** The truncation a `truncate` value names, in any case, if it names one. */
+function truncateOf(value: string): Truncate | undefined {
+  const key = value.toLowerCase();
+  return Object.hasOwn(TRUNCATE, key) ? TRUNCATE[key] : undefined;
+}
 
 /**
  * Checks one model parameter. Numbers may come as numeric strings (from `os.environ/` values).
@@ -74,13 +73,13 @@ export function checkModelParam(
     }
     case 'input_type':
       return typeof value === 'string' &&
-        (PURPOSES[value] !== undefined || (MODALITIES as readonly string[]).includes(value))
+        (purposeOf(value) !== undefined || (MODALITIES as readonly string[]).includes(value))
         ? { value }
         : {
             error: `must be one of ${[...MODALITIES, ...Object.keys(PURPOSES)].join(', ')}, not ${JSON.stringify(value)}`,
           };
     case 'truncate':
-      return typeof value === 'string' && TRUNCATE[value.toLowerCase()] !== undefined
+      return typeof value === 'string' && truncateOf(value) !== undefined
         ? { value }
         : { error: `must be none, start or end, not ${JSON.stringify(value)}` };
     case 'normalize':
@@ -94,7 +93,7 @@ export function checkModelParam(
 }
 
 /** Model parameters as the core takes them. */
-export interface CoreParams {
+interface CoreParams {
   common: CommonParams;
   /** The modality `input_type` states for every input, if it states one. */
   modality?: 'text' | 'image';
@@ -106,10 +105,10 @@ export function toCoreParams(params: ModelParams): CoreParams {
   let modality: CoreParams['modality'];
   if (params.dimensions !== undefined) common.dimensions = params.dimensions;
   if (params.normalize !== undefined) common.normalize = params.normalize;
-  if (params.truncate !== undefined) common.truncate = TRUNCATE[params.truncate.toLowerCase()];
+  if (params.truncate !== undefined) common.truncate = truncateOf(params.truncate);
   if (params.drop_params === true) common.dropUnsupportedParams = true;
   if (params.input_type !== undefined) {
-    const purpose = PURPOSES[params.input_type];
+    const purpose = purposeOf(params.input_type);
     if (purpose !== undefined) common.purpose = purpose;
     else modality = params.input_type as CoreParams['modality'];
   }

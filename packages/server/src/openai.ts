@@ -13,6 +13,7 @@ import {
   UnsupportedParameterError,
   ValidationError,
 } from '@bedrock-embeddings/core';
+import type { EmbeddingData } from '@bedrock-embeddings/core/litellm';
 import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, requestFieldOf } from './model-params.js';
 
 /** OpenAI's limit on inputs per request. */
@@ -30,7 +31,7 @@ export interface EmbeddingsRequest {
 /** OpenAI's embeddings response. */
 export interface EmbeddingsResponse {
   object: 'list';
-  data: { object: 'embedding'; index: number; embedding: number[] | string }[];
+  data: EmbeddingData[];
   model: string;
   usage: { prompt_tokens: number; total_tokens: number };
 }
@@ -140,13 +141,6 @@ function parseInput(input: unknown): string[] {
     }
   });
   return input as string[];
-}
-
-/** OpenAI's base64 encoding of an embedding: its float32 values, little-endian. */
-export function toBase64(vector: readonly number[]): string {
-  const bytes = Buffer.alloc(vector.length * 4);
-  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i]!, i * 4);
-  return bytes.toString('base64');
 }
 
 /** The core says `dropUnsupportedParams`; clients of this server say `drop_params`. */

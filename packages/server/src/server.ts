@@ -12,15 +12,10 @@ import {
   type EmbeddingInput,
   type EmbedResult,
 } from '@bedrock-embeddings/core';
+import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
 import { type Deployment, type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import { toCoreParams } from './model-params.js';
-import {
-  type EmbeddingsResponse,
-  HttpError,
-  parseEmbeddingsRequest,
-  toBase64,
-  toHttpError,
-} from './openai.js';
+import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError } from './openai.js';
 
 /** What is logged of one request: never headers, bodies or query strings (they may hold keys). */
 export interface RequestLogEntry {
@@ -194,15 +189,10 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       inputs,
       signal,
     });
-    const encode = request.encodingFormat === 'base64' ? toBase64 : (vector: number[]) => vector;
     const tokens = result.usage.inputTokens ?? 0;
     return {
       object: 'list',
-      data: result.embeddings.map((vector, index) => ({
-        object: 'embedding',
-        index,
-        embedding: encode(vector),
-      })),
+      data: toEmbeddingData(result.embeddings, request.encodingFormat),
       model: deployment.modelName,
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     };

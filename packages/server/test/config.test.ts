@@ -116,6 +116,24 @@ describe('resolveConfig', () => {
     expect(issues[0]).toMatch(/^model_list\[0\]\.litellm_params: .*dimensions must be one of 1024, 512, 256/);
     expect(issues[1]).toMatch(/^model_list\[1\]\.litellm_params: .*does not support `dimensions`/);
     expect(issues[2]).toMatch(/^model_list\[2\]\.litellm_params\.input_type: must be one of text, image, /);
+    // Names of inherited object properties are not parameter values.
+    const inherited = issuesOf({
+      model_list: [
+        {
+          model_name: 'd',
+          litellm_params: {
+            model: 'bedrock/cohere.embed-v4:0',
+            input_type: 'toString',
+            truncate: 'constructor',
+          },
+        },
+      ],
+    });
+    expect(inherited).toHaveLength(2);
+    expect(inherited[0]).toMatch(
+      /^model_list\[0\]\.litellm_params\.input_type: must be one of text, image, /,
+    );
+    expect(inherited[1]).toMatch(/^model_list\[0\]\.litellm_params\.truncate: must be none, start or end/);
     // drop_params (per model or for all) turns the unsupported parameter into a dropped one.
     expect(() =>
       resolveConfig({

@@ -1,48 +1,29 @@
 /**
- * Helpers for the families with nested bodies and async invoke (Nova, Marengo): deep merge of
- * `providerOptions`, async option checks, S3 bucket owners, inline size, and reading the output
- * files of a finished job.
+ * Helpers for the families with async invoke (Nova, Marengo): checking a job's `asyncOptions`, and
+ * reading the output files of a finished job.
  */
 import { AsyncOutputError } from '../errors.js';
-import type { AsyncOutputReader, FamilyContext, Media } from '../types.js';
-import { invalidInput, isRecord } from './family-helpers.js';
-
-/**
- * Merges `providerOptions` into a body last: values are copied verbatim, and nested plain objects
- * merge key by key, so `{ singleEmbeddingParams: { image: { ... } } }` adds to a nested body
- * instead of replacing it.
- */
-export function mergeDeep(
-  body: Record<string, unknown>,
-  extra: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged = { ...body };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = merged[key];
-    merged[key] = isRecord(current) && isRecord(value) ? mergeDeep(current, value) : value;
-  }
-  return merged;
-}
+import type { AsyncOutputReader, FamilyContext } from '../types.js';
+import { invalidInput } from './family-helpers.js';
 
 /** Rejects async option keys a model does not know, naming them and the known ones. */
 export function rejectUnknownOptions(
   options: Record<string, unknown>,
   known: readonly string[],
   ctx: FamilyContext,
-  hint = '',
 ): void {
   const unknown = Object.keys(options).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw invalidInput(
       ctx,
       `asyncOptions.${unknown[0]}`,
-      `unknown async option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `\`${k}\``).join(', ')}; this model accepts: ${known.join(', ')}.${hint}`,
+      `unknown async option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `\`${k}\``).join(', ')}; this model accepts: ${known.join(', ')}.`,
     );
   }
 }
 
 /** A numeric range as documented: inclusive bounds unless `exclusiveMin`. */
-export interface Range {
+interface Range {
   min: number;
   max?: number;
   integer?: boolean;
@@ -119,38 +100,6 @@ export function onlyFor(
       );
     }
   }
-}
-
-/** An S3 bucket owner, when given, is a 12-digit account id. */
-export function checkBucketOwner(media: Media, parameter: string, ctx: FamilyContext): void {
-  if (media.source.type !== 's3') return;
-  const owner = media.source.bucketOwner;
-  if (owner !== undefined && !/^[0-9]{12}$/.test(owner)) {
-    throw invalidInput(ctx, parameter, `bucketOwner must be a 12-digit AWS account id, got \`${owner}\`.`);
-  }
-}
-
-/** Decoded size of inline media (undefined for S3). */
-export function inlineBytes(media: Media): number | undefined {
-  if (media.source.type !== 'base64') return undefined;
-  return media.byteLength ?? Math.floor((media.source.data.length * 3) / 4);
-}
-
-/** `{ s3Location: { uri, bucketOwner? } }`: the S3 source shape both Nova and Marengo use. */
-export function s3Location(media: Media): Record<string, unknown> | undefined {
-  if (media.source.type !== 's3') return undefined;
-  const { uri, bucketOwner } = media.source;
-  return { s3Location: bucketOwner === undefined ? { uri } : { uri, bucketOwner } };
-}
-
-/** A number field of an output record, or undefined. */
-export function optionalNumber(value: unknown): number | undefined {
-  return typeof value === 'number' ? value : undefined;
-}
-
-/** A string field of an output record, or undefined. */
-export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** The s3:// URI of an output file given as a full URI or a key relative to the job folder. */

@@ -33,6 +33,7 @@ import {
   isVectorList,
   malformedResponse,
   rejectMedia,
+  withFloat,
 } from './family-helpers.js';
 
 const V4 = 'cohere.embed-v4:0';
@@ -90,13 +91,9 @@ const models: ModelSpec[] = [
 const MIB = 1024 * 1024;
 /** v3: texts of at most 2,048 characters; one jpeg/png image per request, 5 MB. */
 const V3_TEXT_CHARS = 2_048;
-const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB, inlineOnly: true };
+const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
 /** v4: png/jpeg/webp/gif images of 5 MB each. Cohere takes data URIs only, never S3. */
-const V4_IMAGE: ImageRules = {
-  formats: ['png', 'jpeg', 'webp', 'gif'],
-  maxBytes: 5 * MIB,
-  inlineOnly: true,
-};
+const V4_IMAGE: ImageRules = { formats: ['png', 'jpeg', 'webp', 'gif'], maxBytes: 5 * MIB };
 
 const INPUT_TYPES: Partial<Record<Purpose, string>> = {
   document: 'search_document',
@@ -204,9 +201,7 @@ export const cohere: ModelFamily = {
     if (params.truncate !== undefined && carrier !== 'images') {
       body.truncate = (isV4 ? V4_TRUNCATE : V3_TRUNCATE)[params.truncate];
     }
-    if (params.embeddingTypes !== undefined) {
-      body.embedding_types = [...new Set(['float', ...params.embeddingTypes])];
-    }
+    if (params.embeddingTypes !== undefined) body.embedding_types = withFloat(params.embeddingTypes);
     if (isV4) body.output_dimension = params.dimensions;
     return { ...body, ...params.providerOptions };
   },

@@ -1,6 +1,8 @@
 /**
- * Small helpers shared by the model families: typed errors that name the model, inline media
- * size and format checks, and cheap response shape checks (no per-number work on the hot path).
+ * Small helpers shared by the model families: typed errors that name the model, input checks
+ * (text length, image formats, inline sizes, S3 bucket owners), body building (S3 sources, the
+ * deep merge of `providerOptions`) and cheap response shape checks (no per-number work on the hot
+ * path). Async options and output files are in `async-helpers.ts`.
  */
 import { ServiceError, ValidationError } from '../errors.js';
 import type { FamilyContext, Media, NormalizedInput } from '../types.js';
@@ -62,10 +64,10 @@ function sniffImageFormat(base64: string): string | undefined {
   return undefined;
 }
 
-/** Decoded size of inline media: the parser's count, else computed from the base64 length. */
-function inlineByteLength(media: Media): number | undefined {
-  if (media.byteLength !== undefined) return media.byteLength;
+/** Decoded size of inline media: the parser's count, else computed from the base64 length; undefined for S3. */
+export function inlineByteLength(media: Media): number | undefined {
   if (media.source.type !== 'base64') return undefined;
+  if (media.byteLength !== undefined) return media.byteLength;
   const data = media.source.data;
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   return Math.floor((data.length * 3) / 4) - padding;
@@ -75,16 +77,15 @@ function inlineByteLength(media: Media): number | undefined {
 export interface ImageRules {
   formats: readonly string[];
   maxBytes: number;
-  /** The model takes inline bytes only (no `s3://` location in its body). */
-  inlineOnly: boolean;
 }
 
 /**
- * Checks an image against a model's rules: inline only where the body has no S3 field, a known
- * format from the allowed list (an unknown format is left to Bedrock), and the size limit.
+ * Checks an image for a model whose body takes inline images only (Titan multimodal, Cohere: no
+ * S3 field): inline, a known format from the allowed list (an unknown format is left to Bedrock),
+ * and the size limit.
  */
 export function checkImage(ctx: FamilyContext, parameter: string, media: Media, rules: ImageRules): void {
-  if (rules.inlineOnly && media.source.type !== 'base64') {
+  if (media.source.type !== 'base64') {
     throw invalidInput(
       ctx,
       parameter,
@@ -120,6 +121,44 @@ export function checkTextLength(ctx: FamilyContext, text: string, maxChars: numb
   }
 }
 
+/** An S3 bucket owner, when given, is a 12-digit account id. */
+export function checkBucketOwner(media: Media, parameter: string, ctx: FamilyContext): void {
+  if (media.source.type !== 's3') return;
+  const owner = media.source.bucketOwner;
+  if (owner !== undefined && !/^[0-9]{12}$/.test(owner)) {
+    throw invalidInput(ctx, parameter, `bucketOwner must be a 12-digit AWS account id, got \`${owner}\`.`);
+  }
+}
+
+/** `{ s3Location: { uri, bucketOwner? } }`: the S3 source shape both Nova and Marengo use. */
+export function s3Location(media: Media): Record<string, unknown> | undefined {
+  if (media.source.type !== 's3') return undefined;
+  const { uri, bucketOwner } = media.source;
+  return { s3Location: bucketOwner === undefined ? { uri } : { uri, bucketOwner } };
+}
+
+/** The embedding types to ask for: `float` always among them, so `embeddings` is filled whatever else is requested. */
+export function withFloat(types: readonly string[]): string[] {
+  return [...new Set(['float', ...types])];
+}
+
+/**
+ * Merges `providerOptions` into a body last: values are copied verbatim, and nested plain objects
+ * merge key by key, so `{ singleEmbeddingParams: { image: { ... } } }` adds to a nested body
+ * instead of replacing it.
+ */
+export function mergeDeep(
+  body: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...body };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = merged[key];
+    merged[key] = isRecord(current) && isRecord(value) ? mergeDeep(current, value) : value;
+  }
+  return merged;
+}
+
 /** The only input of a one-input-per-request model (the planner guarantees it; a broken plan fails loudly). */
 export function single(batch: NormalizedInput[], ctx: FamilyContext): NormalizedInput {
   const [input] = batch;
@@ -127,4 +166,32 @@ export function single(batch: NormalizedInput[], ctx: FamilyContext): Normalized
     throw new Error(`${ctx.modelId} takes exactly one input per request, got ${batch.length}`);
   }
   return input;
+}
+
+/**
+ * The `embedding` of every item of a response's list field (Nova `embeddings`, Marengo `data`):
+ * exactly one per input of the batch, each a vector.
+ */
+export function itemVectors(body: unknown, field: string, batchSize: number, ctx: FamilyContext): number[][] {
+  const items = isRecord(body) ? body[field] : undefined;
+  if (!Array.isArray(items)) throw malformedResponse(ctx, `expected \`{ ${field}: [{ embedding }] }\`.`);
+  if (items.length !== batchSize) {
+    throw malformedResponse(ctx, `expected ${batchSize} embedding(s), got ${items.length}.`);
+  }
+  return items.map((item) => {
+    if (!isRecord(item) || !isVector(item.embedding)) {
+      throw malformedResponse(ctx, `an item of \`${field}\` has no \`embedding\` vector.`);
+    }
+    return item.embedding;
+  });
+}
+
+/** A number field of a response or output record, or undefined. */
+export function optionalNumber(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** A string field of a response or output record, or undefined. */
+export function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

@@ -17,21 +17,27 @@ import type {
   ResolvedParams,
 } from '../types.js';
 import {
-  checkBucketOwner,
-  inlineBytes,
   listOption,
-  mergeDeep,
   numberOption,
   onlyFor,
-  optionalNumber,
-  optionalString,
   outputError,
   outputLocation,
   readRecords,
   rejectUnknownOptions,
-  s3Location,
 } from './async-helpers.js';
-import { invalidInput, isRecord, isVector, malformedResponse, single } from './family-helpers.js';
+import {
+  checkBucketOwner,
+  inlineByteLength,
+  invalidInput,
+  isRecord,
+  isVector,
+  itemVectors,
+  mergeDeep,
+  optionalNumber,
+  optionalString,
+  s3Location,
+  single,
+} from './family-helpers.js';
 
 const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
 const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
@@ -165,7 +171,7 @@ function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
     return;
   }
   const limit = media.modality === 'image' ? MAX_IMAGE_BYTES : MAX_INLINE_MEDIA_BYTES;
-  const bytes = inlineBytes(media) ?? 0;
+  const bytes = inlineByteLength(media) ?? 0;
   if (bytes > limit) {
     throw invalidInput(
       ctx,
@@ -401,19 +407,7 @@ export const marengo: ModelFamily = {
   },
 
   fromResponseBody(body, batchSize, _params, ctx): ParsedResponse {
-    if (!isRecord(body) || !Array.isArray(body.data)) {
-      throw malformedResponse(ctx, 'expected `{ data: [{ embedding }] }`.');
-    }
-    if (body.data.length !== batchSize) {
-      throw malformedResponse(ctx, `expected ${batchSize} embedding(s), got ${body.data.length}.`);
-    }
-    const embeddings = body.data.map((item) => {
-      if (!isRecord(item) || !isVector(item.embedding)) {
-        throw malformedResponse(ctx, 'a `data` item has no `embedding` vector.');
-      }
-      return item.embedding;
-    });
-    return { embeddings };
+    return { embeddings: itemVectors(body, 'data', batchSize, ctx) };
   },
 
   async: {

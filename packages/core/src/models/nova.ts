@@ -19,25 +19,25 @@ import type {
   Truncate,
 } from '../types.js';
 import {
-  checkBucketOwner,
-  inlineBytes,
-  mergeDeep,
   numberOption,
   onlyFor,
-  optionalNumber,
-  optionalString,
   outputError,
   outputLocation,
   readRecords,
   rejectUnknownOptions,
-  s3Location,
 } from './async-helpers.js';
 import {
+  checkBucketOwner,
   imageFormat,
+  inlineByteLength,
   invalidInput,
   isRecord,
   isVector,
-  malformedResponse,
+  itemVectors,
+  mergeDeep,
+  optionalNumber,
+  optionalString,
+  s3Location,
   single,
 } from './family-helpers.js';
 
@@ -172,7 +172,7 @@ function checkMedia(media: Media, ctx: FamilyContext): void {
     );
   }
   checkBucketOwner(media, `${modality}.bucketOwner`, ctx);
-  const bytes = inlineBytes(media);
+  const bytes = inlineByteLength(media);
   if (bytes !== undefined && bytes > MAX_INLINE_BYTES) {
     throw invalidInput(
       ctx,
@@ -400,19 +400,12 @@ export const nova: ModelFamily = {
   },
 
   fromResponseBody(body, batchSize, _params, ctx): ParsedResponse {
-    if (!isRecord(body) || !Array.isArray(body.embeddings)) {
-      throw malformedResponse(ctx, 'expected `{ embeddings: [{ embeddingType, embedding }] }`.');
-    }
-    if (body.embeddings.length !== batchSize) {
-      throw malformedResponse(ctx, `expected ${batchSize} embedding(s), got ${body.embeddings.length}.`);
-    }
-    const embeddings = body.embeddings.map((entry) => {
-      if (!isRecord(entry) || !isVector(entry.embedding)) {
-        throw malformedResponse(ctx, 'an `embeddings` entry has no `embedding` vector.');
-      }
-      return entry.embedding;
-    });
-    return { embeddings, inputTokens: optionalNumber(body.inputTokenCount) };
+    const embeddings = itemVectors(body, 'embeddings', batchSize, ctx);
+    // `itemVectors` has checked that the body is an object.
+    return {
+      embeddings,
+      inputTokens: optionalNumber((body as { inputTokenCount?: unknown }).inputTokenCount),
+    };
   },
 
   async: { toModelInput, readOutput },

@@ -20,7 +20,7 @@ import {
  * Current model page: png/jpeg, 25 MB (an older capture said 5 MB), read as MiB so no image Bedrock
  * accepts is refused here. The body has no S3 field.
  */
-const IMAGE_RULES: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 25 * 1024 * 1024, inlineOnly: true };
+const IMAGE_RULES: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 25 * 1024 * 1024 };
 
 /**
  * The current model page allows 256 text tokens (an older capture said 8,192). Tokens cannot be

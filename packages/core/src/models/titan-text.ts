@@ -12,6 +12,7 @@ import {
   malformedResponse,
   rejectMedia,
   single,
+  withFloat,
 } from './family-helpers.js';
 
 const PRICE_SOURCE =
@@ -79,10 +80,7 @@ export const titanText: ModelFamily = {
     if (ctx.model.id === V2) {
       body.dimensions = params.dimensions;
       if (params.normalize !== undefined) body.normalize = params.normalize;
-      if (params.embeddingTypes !== undefined) {
-        // Float is always asked for as well, so `embeddings` is filled whatever else is requested.
-        body.embeddingTypes = [...new Set(['float', ...params.embeddingTypes])];
-      }
+      if (params.embeddingTypes !== undefined) body.embeddingTypes = withFloat(params.embeddingTypes);
     }
     return { ...body, ...params.providerOptions };
   },

@@ -129,3 +129,34 @@ export function formatResults(results: BenchResults): string {
     ...results.scenarios.map((scenario) => `${formatScenario(scenario)}\n`),
   ].join('\n');
 }
+
+/** A Markdown summary (one row per library and scenario), for the READMEs' comparison tables. */
+export function formatMarkdown(results: BenchResults): string {
+  const lines = [
+    '| scenario | library | measure: median (min-max) | x floor | x ideal | x core | requests | peak conc. | TCP conns | complete runs |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const scenario of results.scenarios) {
+    for (const library of scenario.libraries) {
+      const measure =
+        scenario.metric === 'rss'
+          ? `${metricCell(scenario, library)} RSS growth, ${ratio(library.rssGrowthBytes.median / scenario.arraysBytes)} the arrays`
+          : scenario.metric === 'cpu'
+            ? `${metricCell(scenario, library)} CPU per 1k vectors`
+            : `${metricCell(scenario, library)} wall`;
+      lines.push(
+        `| ${scenario.id} | ${library.label} | ${measure} | ${ratio(library.vsFloor)} | ${ratio(library.vsIdeal)} | ${ratio(library.vsCore)} | ${count(library.requests)} | ${count(library.peakConcurrency)} | ${count(library.connections)} | ${library.okRuns}/${library.runs.length} |`,
+      );
+    }
+    const ran = new Set(scenario.libraries.map((library) => library.library));
+    for (const [library, note] of Object.entries(scenario.notes) as [LibraryId, string][]) {
+      if (!ran.has(library))
+        lines.push(`| ${scenario.id} | ${LIBRARY_LABELS[library]} | not run: ${note} | | | | | | | |`);
+    }
+  }
+  lines.push('', '| scenario | target | verdict |', '|---|---|---|');
+  for (const scenario of results.scenarios) {
+    lines.push(`| ${scenario.id} | ${scenario.target} | ${scenario.verdict.detail} |`);
+  }
+  return lines.join('\n');
+}

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBench } from './harness.js';
-import { formatResults } from './report.js';
+import { formatMarkdown, formatResults } from './report.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -26,8 +26,9 @@ if (values.help) {
   --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
-  --out <file>     where to write the JSON (default: bench/results/latest.json for a full run of
-                   every scenario, bench/results/partial.json otherwise)`);
+  --out <file>     where to write the JSON, and a Markdown summary next to it (default:
+                   bench/results/latest.json for a full run of every scenario,
+                   quick.json or partial.json otherwise)`);
   process.exit(0);
 }
 const runs = values.runs === undefined ? undefined : Number(values.runs);
@@ -52,4 +53,6 @@ const out =
   );
 mkdirSync(dirname(resolve(out)), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`results written to ${out}`);
+const markdown = `${out.replace(/\.json$/, '')}.md`;
+writeFileSync(markdown, `${formatMarkdown(results)}\n`);
+console.log(`results written to ${out} and ${markdown}`);

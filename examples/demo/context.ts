@@ -1,7 +1,7 @@
 /** What every step of the demo shares: one core client under both adapters, and the ledger. */
 import type { BedrockEmbeddingProvider } from '@bedrock-embeddings/ai-sdk-provider';
 import type { BedrockEmbeddings, EmbedResult, FamilyId } from '@bedrock-embeddings/core';
-import type { Ledger } from './ledger.js';
+import type { CallFigures, Ledger } from './ledger.js';
 
 /** The models the demo calls. Ids depend on the region when running live (cross-Region profiles). */
 export interface DemoModels {
@@ -39,7 +39,7 @@ export function figuresOf(
   result: Pick<EmbedResult, 'requests' | 'usage' | 'costUsd'>,
   inputs: number,
   ms: number,
-): { inputs: number; requests: number; tokens: number | undefined; costUsd: number | undefined; ms: number } {
+): CallFigures {
   return { inputs, requests: result.requests, tokens: result.usage.inputTokens, costUsd: result.costUsd, ms };
 }
 

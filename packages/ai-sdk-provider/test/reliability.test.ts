@@ -11,8 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   describeRun,
   distinctTexts,
+  exposedText,
   FAULT_RUN_CLIENT,
   faultRun,
+  secretsIn,
 } from '../../core/test/reliability-helpers.js';
 import { emulatorProvider, MODELS } from './helpers.js';
 
@@ -45,21 +47,32 @@ describe('persistent failure', () => {
   it.each([
     ['internal', ServiceError, 500],
     ['throttle', ThrottlingError, 429],
-  ] as const)('always %s: one APICallError after exactly the core attempts', { timeout: 15_000 }, async (kind, type, status) => {
-    emu.reset();
-    emu.configure({ faults: { rate: 1, kinds: [kind] } });
-    const bedrock = emulatorProvider(emu, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-    // embedMany's own retries stay at their default (2): they must not add requests.
-    const error = await embedMany({ model: bedrock(MODELS.titanTextV2), values: ['a'] }).catch((e: unknown) => e);
-    emu.configure({ faults: undefined });
-    expect(APICallError.isInstance(error)).toBe(true);
-    const apiError = error as APICallError;
-    expect(apiError.statusCode).toBe(status);
-    expect(apiError.isRetryable).toBe(false);
-    expect(apiError.cause).toBeInstanceOf(type);
-    expect(apiError.message).toContain(MODELS.titanTextV2);
-    expect(emu.stats().requests.total).toBe(3);
-  });
+  ] as const)(
+    'always %s: one APICallError after exactly the core attempts',
+    { timeout: 15_000 },
+    async (kind, type, status) => {
+      emu.reset();
+      emu.configure({ faults: { rate: 1, kinds: [kind] } });
+      // Signed with the API key: the error must not carry it (nor the SigV4 secret).
+      const bedrock = emulatorProvider(emu, {
+        apiKey: emu.apiKey,
+        retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      // embedMany's own retries stay at their default (2): they must not add requests.
+      const error = await embedMany({ model: bedrock(MODELS.titanTextV2), values: ['a'] }).catch(
+        (e: unknown) => e,
+      );
+      emu.configure({ faults: undefined });
+      expect(APICallError.isInstance(error)).toBe(true);
+      const apiError = error as APICallError;
+      expect(apiError.statusCode).toBe(status);
+      expect(apiError.isRetryable).toBe(false);
+      expect(apiError.cause).toBeInstanceOf(type);
+      expect(apiError.message).toContain(MODELS.titanTextV2);
+      expect(emu.stats().requests.total).toBe(3);
+      expect(secretsIn(exposedText(error), [emu.apiKey, emu.credentials.secretAccessKey])).toEqual([]);
+    },
+  );
 });
 
 it('an abort in the middle of embedMany rejects with AbortError and stops sending', async () => {

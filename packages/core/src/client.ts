@@ -42,7 +42,7 @@ function atInput(error: unknown, index: number): unknown {
   return new ValidationError(`${error.message} (${parameter})`, {
     parameter,
     cause: error,
-    ...(error.model === undefined ? {} : { model: error.model }),
+    model: error.model,
   });
 }
 
@@ -80,10 +80,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const limiter = new Limiter(maxConcurrency);
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
-    const resolved = resolveModel(request.model, {
-      ...(request.family === undefined ? {} : { family: request.family }),
-      ...(request.baseModel === undefined ? {} : { baseModel: request.baseModel }),
-    });
+    const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
     const { model } = resolved;
     if (resolved.invoke === 'async') {
       throw new ValidationError(
@@ -119,8 +116,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           (attemptSignal) =>
             transport.invoke(resolved.modelId, json, {
               signal: attemptSignal,
-              ...(resolved.region === undefined ? {} : { region: resolved.region }),
-              ...(headers === undefined ? {} : { headers }),
+              region: resolved.region,
+              headers,
             }),
           { policy, signal, timeoutMs, model, redact: transport.redact },
         );
@@ -132,13 +129,13 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
             model,
             cause: error,
-            ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
+            requestId: sent.requestId,
           });
         }
         if (parsed.embeddings.length !== batch.length) {
           throw new ServiceError(
             `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-            { model, ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }) },
+            { model, requestId: sent.requestId },
           );
         }
         return {
@@ -148,7 +145,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           headers: sent.headers ?? {},
         };
       },
-      { limiter, model, ...(request.signal === undefined ? {} : { signal: request.signal }) },
+      { limiter, model, signal: request.signal },
     );
 
     // Assemble in input order.
@@ -191,11 +188,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
 
   return {
     embed,
-    describeModel: (model, family, baseModel) =>
-      resolveModel(model, {
-        ...(family === undefined ? {} : { family }),
-        ...(baseModel === undefined ? {} : { baseModel }),
-      }),
+    describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
   };
 }

@@ -4,6 +4,7 @@
  * message and identifiers, never from request headers or client configuration.
  */
 
+/** The stable `code` of each error class, for callers that branch without `instanceof`. */
 export type ErrorCode =
   | 'VALIDATION'
   | 'UNSUPPORTED_PARAMETER'
@@ -16,12 +17,15 @@ export type ErrorCode =
   | 'ASYNC_JOB_FAILED'
   | 'ASYNC_OUTPUT';
 
+/** What every error may carry: the model it concerns and the underlying error. */
 export interface BedrockEmbeddingsErrorOptions {
   model?: string;
   cause?: unknown;
 }
 
+/** The base class of every error this library throws: catch it to handle them all. */
 export class BedrockEmbeddingsError extends Error {
+  /** Which kind of error this is; stable across versions. */
   readonly code: ErrorCode;
   /** The model id as the caller gave it, when the error concerns one. */
   readonly model?: string;
@@ -82,6 +86,7 @@ export class UnknownModelError extends BedrockEmbeddingsError {
   }
 }
 
+/** What Bedrock's (or S3's) answer said: AWS's error name, the status, the request id and the attempts made. */
 export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
   /** AWS error name, e.g. `ThrottlingException`, `ValidationException`. */
   awsErrorName?: string;

@@ -7,8 +7,8 @@ export { createBedrockEmbeddings, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUEST_TIMEO
 export * from './errors.js';
 export { normalizeInputs } from './inputs.js';
 export { cohere } from './models/cohere.js';
-export { marengo } from './models/marengo.js';
-export { nova } from './models/nova.js';
+export { type Marengo27AsyncOptions, type Marengo30AsyncOptions, marengo } from './models/marengo.js';
+export { type NovaAsyncOptions, type NovaProviderOptions, nova } from './models/nova.js';
 export { titanMultimodal } from './models/titan-multimodal.js';
 export { titanText } from './models/titan-text.js';
 export { checkInvocation, resolveParams, supportedParameters } from './params.js';

@@ -2,7 +2,8 @@
  * A LiteLLM-compatible layer: `embedding()` and `retrieveBatch()` with LiteLLM's routes
  * (`bedrock/<id>`, `bedrock/async_invoke/<id>`), parameter names, OpenAI-shaped responses and error
  * messages, so code written against LiteLLM's Bedrock embedding docs ports line by line. Everything
- * runs on the core engine; this file only translates names and shapes.
+ * runs on the core engine; this file only translates names and shapes. Its vocabulary (the purpose
+ * names, OpenAI's `data` list) is exported too, for the OpenAI-compatible server.
  *
  * Differences from LiteLLM, on purpose (its bugs, see the project's LiteLLM study):
  * - `encoding_format: 'base64'` returns OpenAI's base64 (float32 little-endian) for every model,

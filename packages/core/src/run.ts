@@ -4,7 +4,7 @@
  * caller's `AbortSignal`.
  */
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
-import { isRetryable, retryAfterMs, toBedrockError } from './transport.js';
+import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
 
 /**
@@ -74,14 +74,23 @@ export function abortErrorOf(signal: AbortSignal, model?: string): AbortError {
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
+  /**
+   * First backoff after throttling: a quota's window stays full for a while, so retrying at 100 ms
+   * mostly meets another 429 (and runs out of attempts under a sustained quota).
+   */
+  throttlingBaseDelayMs: number;
   maxDelayMs: number;
 }
 
-/** Defaults: 8 attempts, 100 ms doubling to at most 20 s, full jitter. */
+/**
+ * Defaults: 8 attempts, 100 ms (500 ms after throttling) doubling to at most 20 s, full jitter:
+ * the AWS SDK's standard retry strategy's constants. A `baseDelayMs` given applies to both.
+ */
 export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   return {
     maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 8)),
     baseDelayMs: Math.max(0, options.baseDelayMs ?? 100),
+    throttlingBaseDelayMs: Math.max(0, options.baseDelayMs ?? 500),
     maxDelayMs: Math.max(0, options.maxDelayMs ?? 20_000),
   };
 }
@@ -142,7 +151,8 @@ export async function withRetry<T>(
               ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}),
             });
       }
-      const backoff = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+      const base = isThrottling(error) ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
+      const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** (attempts - 1));
       const serverDelay = retryAfterMs(error);
       await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
     } finally {

@@ -221,6 +221,12 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
+/** Whether Bedrock throttled the request (429, `ThrottlingException`): its quota window is full. */
+export function isThrottling(error: unknown): boolean {
+  const shape = shapeOf(error);
+  return shape.name === 'ThrottlingException' || statusOf(shape) === 429;
+}
+
 /** `retry-after` of a throttling answer in ms (seconds or an HTTP date), when sent. */
 export function retryAfterMs(error: unknown): number | undefined {
   const headers = shapeOf(error).$response?.headers;

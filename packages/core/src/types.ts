@@ -97,7 +97,11 @@ export interface CommonParams {
   normalize?: boolean;
   /** Extra encodings to return. `float` is always returned as `embeddings`. */
   embeddingTypes?: EmbeddingType[];
-  /** Merged verbatim into the request body (shallow merge, after the mapped fields). */
+  /**
+   * Merged verbatim into the request body, after the mapped fields: shallowly for flat bodies,
+   * key by key into nested objects for Nova and Marengo (whose bodies nest). Nova reads its
+   * `detailLevel` from here.
+   */
   providerOptions?: Record<string, unknown>;
   /**
    * Drop parameters the model does not support instead of failing (LiteLLM's `drop_params`).
@@ -292,7 +296,10 @@ export type Credentials =
 export interface RetryOptions {
   /** Attempts per request, the first included (default 8). 1 disables retries. */
   maxAttempts?: number;
-  /** First backoff delay in ms (default 100); doubles each attempt, with full jitter. */
+  /**
+   * First backoff delay in ms (default 100, and 500 after throttling, as in the AWS SDK); doubles
+   * each attempt, with full jitter. When given, it applies after throttling too.
+   */
   baseDelayMs?: number;
   /** Cap on one backoff delay in ms (default 20,000). */
   maxDelayMs?: number;

@@ -3,7 +3,11 @@
  * (encoding_format, drop_params, provider parameters), the seed's error messages, async routes and
  * retrieveBatch, and client reuse.
  */
-import { UnsupportedParameterError, ValidationError } from '@bedrock-embeddings/core';
+import {
+  createBedrockEmbeddings,
+  UnsupportedParameterError,
+  ValidationError,
+} from '@bedrock-embeddings/core';
 import { embedding, retrieveBatch } from '@bedrock-embeddings/core/litellm';
 import { type Emulator, expectedSegments, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -39,6 +43,18 @@ afterAll(async () => {
 beforeEach(() => emu.reset());
 
 const sent = () => emu.stats().requests.total;
+
+/** The segments of a job once it has finished, read through the core (the layer has no such call). */
+async function finishedSegments(invocationArn: string) {
+  const core = createBedrockEmbeddings({
+    endpoint: emu.endpoint,
+    region: emu.region,
+    credentials: emu.credentials,
+    s3Endpoint: emu.s3Endpoint,
+  });
+  await core.waitForAsyncEmbed(invocationArn, { pollIntervalMs: 20 });
+  return (await core.getAsyncEmbedResults(invocationArn)).segments;
+}
 
 describe('embedding() on sync routes', () => {
   it('returns the OpenAI-shaped response with the emulator vectors, in input order', async () => {
@@ -301,16 +317,7 @@ describe('embedding() on async routes', () => {
       output_s3_uri: OUT,
       ...aws,
     });
-    const { createBedrockEmbeddings } = await import('@bedrock-embeddings/core');
-    const core = createBedrockEmbeddings({
-      endpoint: emu.endpoint,
-      region: emu.region,
-      credentials: emu.credentials,
-      s3Endpoint: emu.s3Endpoint,
-    });
-    const arn = response._hidden_params._invocation_arn!;
-    await core.waitForAsyncEmbed(arn, { pollIntervalMs: 20 });
-    const { segments } = await core.getAsyncEmbedResults(arn);
+    const segments = await finishedSegments(response._hidden_params._invocation_arn!);
     expect(segments.map((s) => s.embedding)).toEqual(
       expectedSegments(nova, { video }, { segmentDurationSec: 7 }).map((s) => s.embedding),
     );
@@ -329,16 +336,7 @@ describe('embedding() on async routes', () => {
       output_s3_uri: OUT,
       ...aws,
     });
-    const { createBedrockEmbeddings } = await import('@bedrock-embeddings/core');
-    const core = createBedrockEmbeddings({
-      endpoint: emu.endpoint,
-      region: emu.region,
-      credentials: emu.credentials,
-      s3Endpoint: emu.s3Endpoint,
-    });
-    const arn = response._hidden_params._invocation_arn!;
-    await core.waitForAsyncEmbed(arn, { pollIntervalMs: 20 });
-    const { segments } = await core.getAsyncEmbedResults(arn);
+    const segments = await finishedSegments(response._hidden_params._invocation_arn!);
     const expected = expectedSegments(
       marengo,
       { video: { s3Uri: video, bucketOwner: '111122223333' } },

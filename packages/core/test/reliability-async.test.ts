@@ -60,7 +60,9 @@ beforeEach(() => {
 const comparable = (segments: object[]) =>
   segments.map((segment) =>
     Object.fromEntries(
-      Object.entries(segment).filter(([key, value]) => value !== undefined && key !== 'status' && key !== 'failureReason'),
+      Object.entries(segment).filter(
+        ([key, value]) => value !== undefined && key !== 'status' && key !== 'failureReason',
+      ),
     ),
   );
 
@@ -92,14 +94,22 @@ const keyOf = (jobId: string, file: string) => `jobs/${jobId}/${file}`;
 describe('a failed job', () => {
   it('waiting and reading both reject with AsyncJobFailedError and AWS failure message', async () => {
     emu.configure({ failAsyncJobs: { match: 'broken', message: 'The video stream could not be decoded.' } });
-    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: { video: 's3://media/broken.mp4' }, outputS3Uri: OUT });
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: { video: 's3://media/broken.mp4' },
+      outputS3Uri: OUT,
+    });
     const waited = await errorKeepingArn(
       bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 }),
       AsyncJobFailedError,
       job.invocationArn,
     );
     expect(waited.failureMessage).toBe('The video stream could not be decoded.');
-    await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncJobFailedError, job.invocationArn);
+    await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncJobFailedError,
+      job.invocationArn,
+    );
   });
 });
 
@@ -107,7 +117,11 @@ describe('output missing or corrupt in S3', () => {
   it('Marengo: output.json deleted', async () => {
     const job = await completedJob(MARENGO_30, MARENGO_VIDEO);
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keyOf(job.jobId, 'output.json') }));
-    const error = await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncOutputError, job.invocationArn);
+    const error = await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncOutputError,
+      job.invocationArn,
+    );
     expect(error.location).toBe(`${OUT}/${job.jobId}/output.json`);
   });
 
@@ -119,37 +133,65 @@ describe('output missing or corrupt in S3', () => {
   ])('Marengo: output.json that is %s', async (_name, body) => {
     const job = await completedJob(MARENGO_30, MARENGO_VIDEO);
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: keyOf(job.jobId, 'output.json'), Body: body }));
-    const error = await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncOutputError, job.invocationArn);
+    const error = await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncOutputError,
+      job.invocationArn,
+    );
     expect(error.location).toBe(`${OUT}/${job.jobId}/output.json`);
   });
 
   it('Nova: the result file deleted', async () => {
     const job = await completedJob(NOVA, { video: VIDEO });
-    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keyOf(job.jobId, 'segmented-embedding-result.json') }));
-    await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncOutputError, job.invocationArn);
+    await s3.send(
+      new DeleteObjectCommand({ Bucket: BUCKET, Key: keyOf(job.jobId, 'segmented-embedding-result.json') }),
+    );
+    await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncOutputError,
+      job.invocationArn,
+    );
   });
 
   it('Nova: a segment file the result file points at deleted, or one line of it corrupt', async () => {
     const job = await completedJob(NOVA, { video: VIDEO });
     const resultKey = keyOf(job.jobId, 'segmented-embedding-result.json');
     const result = JSON.parse(
-      (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: resultKey }))).Body?.transformToString()) ?? '',
+      (await (
+        await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: resultKey }))
+      ).Body?.transformToString()) ?? '',
     ) as { embeddingResults: { outputFileUri: string }[] };
     const segmentUri = result.embeddingResults[0]!.outputFileUri;
     const segmentKey = segmentUri.replace(`s3://${BUCKET}/`, '');
     const lines = (
-      (await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: segmentKey }))).Body?.transformToString()) ?? ''
+      (await (
+        await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: segmentKey }))
+      ).Body?.transformToString()) ?? ''
     )
       .trim()
       .split('\n');
     expect(lines.length).toBeGreaterThan(1);
 
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: segmentKey, Body: [lines[0], '{"embedding": [0.1,', ...lines.slice(2)].join('\n') }));
-    const corrupt = await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncOutputError, job.invocationArn);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: segmentKey,
+        Body: [lines[0], '{"embedding": [0.1,', ...lines.slice(2)].join('\n'),
+      }),
+    );
+    const corrupt = await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncOutputError,
+      job.invocationArn,
+    );
     expect(corrupt.location).toBe(segmentUri);
 
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: segmentKey }));
-    const missing = await errorKeepingArn(bedrock.getAsyncEmbedResults(job.invocationArn), AsyncOutputError, job.invocationArn);
+    const missing = await errorKeepingArn(
+      bedrock.getAsyncEmbedResults(job.invocationArn),
+      AsyncOutputError,
+      job.invocationArn,
+    );
     expect(missing.location).toBe(segmentUri);
   });
 });
@@ -157,7 +199,12 @@ describe('output missing or corrupt in S3', () => {
 describe('a poll timeout', () => {
   it('is a TimeoutError with the ARN; waiting again with it completes and the results are right', async () => {
     emu.configure({ asyncJobDurationMs: 1_000 });
-    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: { video: VIDEO }, outputS3Uri: OUT, asyncOptions: { durationSeconds: 10 } });
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: { video: VIDEO },
+      outputS3Uri: OUT,
+      asyncOptions: { durationSeconds: 10 },
+    });
     const timeout = await errorKeepingArn(
       bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20, timeoutMs: 150 }),
       TimeoutError,
@@ -191,10 +238,17 @@ describe('S3 read failures', () => {
         endpoint: emu.s3Endpoint,
         region: emu.region,
         forcePathStyle: true,
-        credentials: { accessKeyId: 'AKIAWRONGWRONGWRONG0', secretAccessKey: 'wrong-secret-wrong-secret-wrong' },
+        credentials: {
+          accessKeyId: 'AKIAWRONGWRONGWRONG0',
+          secretAccessKey: 'wrong-secret-wrong-secret-wrong',
+        },
       }),
     });
-    const error = await errorKeepingArn(wrong.getAsyncEmbedResults(job.invocationArn), AuthError, job.invocationArn);
+    const error = await errorKeepingArn(
+      wrong.getAsyncEmbedResults(job.invocationArn),
+      AuthError,
+      job.invocationArn,
+    );
     expect(error.statusCode).toBe(403);
   });
 
@@ -206,7 +260,11 @@ describe('S3 read failures', () => {
       credentials: emu.credentials,
       s3Endpoint: 'http://127.0.0.1:9',
     });
-    await errorKeepingArn(unreachable.getAsyncEmbedResults(job.invocationArn), ServiceError, job.invocationArn);
+    await errorKeepingArn(
+      unreachable.getAsyncEmbedResults(job.invocationArn),
+      ServiceError,
+      job.invocationArn,
+    );
   });
 
   it('the output bucket gone: AsyncOutputError with the ARN', async () => {
@@ -226,7 +284,9 @@ describe('S3 read failures', () => {
 });
 
 describe('faults on the async operations', () => {
-  it('start, poll and read survive 30% injected faults and give the right segments', { timeout: 30_000 }, async () => {
+  it('start, poll and read survive 30% injected faults and give the right segments', {
+    timeout: 30_000,
+  }, async () => {
     emu.configure({
       faults: {
         rate: 0.3,
@@ -236,12 +296,18 @@ describe('faults on the async operations', () => {
       },
     });
     const videos = Array.from({ length: 6 }, (_, i) => `s3://media/reliability/faulty-${i}.mp4`);
-    const started = await bedrock.startAsyncEmbed({ model: MARENGO_30, input: videos.map((video) => ({ video: { value: video, bucketOwner: OWNER } })), outputS3Uri: OUT });
+    const started = await bedrock.startAsyncEmbed({
+      model: MARENGO_30,
+      input: videos.map((video) => ({ video: { value: video, bucketOwner: OWNER } })),
+      outputS3Uri: OUT,
+    });
     expect(started.jobs).toHaveLength(6);
     for (const [i, job] of started.jobs.entries()) {
       await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
       const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
-      expect(comparable(results.segments)).toEqual(comparable(expectedSegments(MARENGO_30, { video: { s3Uri: videos[i]!, bucketOwner: OWNER } })));
+      expect(comparable(results.segments)).toEqual(
+        comparable(expectedSegments(MARENGO_30, { video: { s3Uri: videos[i]!, bucketOwner: OWNER } })),
+      );
     }
     const faults = Object.values(emu.stats().faultsInjected).reduce((sum, count) => sum + count, 0);
     expect(faults).toBeGreaterThan(0);

@@ -54,7 +54,12 @@ type AsyncCase = Case & { request: Omit<StartAsyncEmbedRequest, 'signal'> };
 
 const syncCases: SyncCase[] = [
   // Text
-  { name: 'empty string', request: { model: TITAN_V2, inputs: [''] }, type: ValidationError, problem: /empty/ },
+  {
+    name: 'empty string',
+    request: { model: TITAN_V2, inputs: [''] },
+    type: ValidationError,
+    problem: /empty/,
+  },
   {
     name: 'whitespace-only text',
     request: { model: COHERE_V3, inputs: ['ok', ' \n\t '] },
@@ -174,7 +179,8 @@ const syncCases: SyncCase[] = [
     name: 'video to Cohere (no video at all)',
     request: { model: COHERE_V4, inputs: [{ video: 's3://media/clip.mp4' }] },
     type: ValidationError,
-    problem: /is video, which is not supported by cohere\.embed-v4:0: it embeds text, image and has no async invoke/,
+    problem:
+      /is video, which is not supported by cohere\.embed-v4:0: it embeds text, image and has no async invoke/,
   },
   {
     name: 'video to the Marengo 2.7 sync route',
@@ -397,7 +403,12 @@ const asyncCases: AsyncCase[] = [
   },
   {
     name: 'dimensions on Marengo',
-    request: { model: MARENGO_30, input: { video: 's3://media/clip.mp4' }, outputS3Uri: OUT, dimensions: 256 },
+    request: {
+      model: MARENGO_30,
+      input: { video: 's3://media/clip.mp4' },
+      outputS3Uri: OUT,
+      dimensions: 256,
+    },
     type: UnsupportedParameterError,
     problem: /does not support `dimensions`/,
   },
@@ -523,7 +534,9 @@ it('covers at least 40 cases across every family and both invoke modes', () => {
   expect([...families].sort()).toEqual(
     expect.arrayContaining(['cohere', 'marengo', 'nova', 'titan-multimodal', 'titan-text']),
   );
-  console.log(`bad-input table: ${syncCases.length} embed cases + ${asyncCases.length} startAsyncEmbed cases`);
+  console.log(
+    `bad-input table: ${syncCases.length} embed cases + ${asyncCases.length} startAsyncEmbed cases`,
+  );
 });
 
 function resolveFamily(model: string): string {

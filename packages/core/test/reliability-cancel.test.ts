@@ -113,7 +113,11 @@ it('an abort while requests hang rejects at once, not after the request timeout'
   const bedrock = client({ requestTimeoutMs: 30_000 });
   const controller = new AbortController();
   emu.configure({ faults: { rate: 1, kinds: ['hang'] } });
-  const started = bedrock.embed({ model: TITAN, inputs: distinctTexts(100, 'hang'), signal: controller.signal });
+  const started = bedrock.embed({
+    model: TITAN,
+    inputs: distinctTexts(100, 'hang'),
+    signal: controller.signal,
+  });
   let rejectedAt = 0;
   const settled = started.catch((e: unknown) => {
     rejectedAt = performance.now();

@@ -13,7 +13,7 @@ import {
   type EmbedRequest,
 } from '@bedrock-embeddings/core';
 import { embedding } from '@bedrock-embeddings/core/litellm';
-import { type Emulator, type FaultKind, FAIL_TAG, startEmulator } from '@bedrock-embeddings/emulator';
+import { type Emulator, FAIL_TAG, type FaultKind, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureOutput, exposedText, secretsIn } from './reliability-helpers.js';
 
@@ -94,7 +94,11 @@ describe('credentials that are wrong', () => {
     const error = await failure('wrong secret and session token', () =>
       embedOne(
         client({
-          credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: WRONG_SECRET, sessionToken: WRONG_SESSION_TOKEN },
+          credentials: {
+            accessKeyId: ACCESS_KEY_ID,
+            secretAccessKey: WRONG_SECRET,
+            sessionToken: WRONG_SESSION_TOKEN,
+          },
         }),
       ),
     );
@@ -187,16 +191,26 @@ describe('async jobs and S3', () => {
       outputS3Uri: `s3://${BUCKET}/out`,
       tags: { [FAIL_TAG]: 'Internal failure' },
     });
-    await failure('failed job', () => bedrock.waitForAsyncEmbed(failed.invocationArn, { pollIntervalMs: 20 }));
+    await failure('failed job', () =>
+      bedrock.waitForAsyncEmbed(failed.invocationArn, { pollIntervalMs: 20 }),
+    );
 
-    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'ok', outputS3Uri: `s3://${BUCKET}/out` });
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA,
+      input: 'ok',
+      outputS3Uri: `s3://${BUCKET}/out`,
+    });
     await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
     const wrongS3 = client({
       s3Client: new S3Client({
         endpoint: emu.s3Endpoint,
         region: emu.region,
         forcePathStyle: true,
-        credentials: { accessKeyId: 'AKIAWRONGS3KEY000000', secretAccessKey: WRONG_SECRET, sessionToken: WRONG_SESSION_TOKEN },
+        credentials: {
+          accessKeyId: 'AKIAWRONGS3KEY000000',
+          secretAccessKey: WRONG_SECRET,
+          sessionToken: WRONG_SESSION_TOKEN,
+        },
       }),
     });
     await failure('S3 wrong credentials', () => wrongS3.getAsyncEmbedResults(job.invocationArn));
@@ -225,7 +239,9 @@ it('no secret appears in any error, property, warning or log line', () => {
     if (found.length > 0) leaks.push(`${name}: ${found.join(', ')}`);
   }
   const logged = secretsIn(output.lines.join('\n'), SECRETS);
-  console.log(`[credentials] ${errors.size} failure scenarios scanned; ${output.lines.length} captured output lines`);
+  console.log(
+    `[credentials] ${errors.size} failure scenarios scanned; ${output.lines.length} captured output lines`,
+  );
   expect(leaks).toEqual([]);
   expect(logged).toEqual([]);
 });

@@ -6,7 +6,14 @@ import { inspect } from 'node:util';
 import type { Emulator, FaultKind } from '@bedrock-embeddings/emulator';
 
 /** Every fault kind the emulator injects. */
-export const FAULT_KINDS: FaultKind[] = ['throttle', 'internal', 'unavailable', 'model-timeout', 'reset', 'hang'];
+export const FAULT_KINDS: FaultKind[] = [
+  'throttle',
+  'internal',
+  'unavailable',
+  'model-timeout',
+  'reset',
+  'hang',
+];
 
 /** `count` distinct texts; the index and a few varying words make every vector different. */
 export function distinctTexts(count: number, prefix: string): string[] {
@@ -80,7 +87,9 @@ export function exposedText(error: unknown): string {
   try {
     parts.push(
       JSON.stringify(error, (_key, value: unknown) =>
-        value instanceof Error ? { ...value, message: value.message, stack: value.stack, cause: value.cause } : value,
+        value instanceof Error
+          ? { ...value, message: value.message, stack: value.stack, cause: value.cause }
+          : value,
       ),
     );
   } catch {
@@ -136,7 +145,10 @@ export function captureOutput(): { lines: string[]; stop(): void } {
 }
 
 /** The models of the fault runs: Cohere packs 96 texts a request, Titan sends one. */
-export const FAULT_RUN_MODELS = { cohere: 'cohere.embed-english-v3', titan: 'amazon.titan-embed-text-v2:0' } as const;
+export const FAULT_RUN_MODELS = {
+  cohere: 'cohere.embed-english-v3',
+  titan: 'amazon.titan-embed-text-v2:0',
+} as const;
 
 /** Client settings of the fault runs: a short timeout so that hung requests are retried quickly. */
 export const FAULT_RUN_CLIENT = {

@@ -1,3 +1,8 @@
+/**
+ * `@bedrock-embeddings/langchain`: every AWS Bedrock embedding model as a LangChain.js
+ * `Embeddings` (`BedrockEmbeddings`), with the core's types and typed errors re-exported so a
+ * pipeline needs only this import.
+ */
 export type {
   AsyncEmbedResults,
   EmbeddingInput,

@@ -4,7 +4,9 @@ import { FAULT_RUN_CLIENT, FAULT_RUN_MODELS } from '../../core/test/reliability-
 import { BedrockEmbeddings } from '../src/index.js';
 
 /** `embedDocuments` of one LangChain instance per model, sharing one core client (one concurrency bound). */
-export function documentEmbedder(emulator: Emulator): (model: string, texts: string[]) => Promise<number[][]> {
+export function documentEmbedder(
+  emulator: Emulator,
+): (model: string, texts: string[]) => Promise<number[][]> {
   const cohere = new BedrockEmbeddings({
     model: FAULT_RUN_MODELS.cohere,
     endpoint: emulator.endpoint,

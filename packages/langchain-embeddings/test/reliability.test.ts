@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   describeRun,
   distinctTexts,
+  exposedText,
   FAULT_RUN_MODELS,
   faultRun,
+  secretsIn,
 } from '../../core/test/reliability-helpers.js';
 import { AbortError, BedrockEmbeddings, ServiceError, ThrottlingError } from '../src/index.js';
 import { documentEmbedder } from './reliability-helpers.js';
@@ -43,24 +45,29 @@ describe('persistent failure', () => {
   it.each([
     ['internal', ServiceError],
     ['throttle', ThrottlingError],
-  ] as const)('always %s: a typed error after exactly maxRetries + 1 requests', { timeout: 15_000 }, async (kind, type) => {
-    emu.reset();
-    emu.configure({ faults: { rate: 1, kinds: [kind] } });
-    const embeddings = new BedrockEmbeddings({
-      model: FAULT_RUN_MODELS.titan,
-      endpoint: emu.endpoint,
-      region: emu.region,
-      credentials: emu.credentials,
-      maxRetries: 2,
-      retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    });
-    const error = await embeddings.embedQuery('a').catch((e: unknown) => e);
-    emu.configure({ faults: undefined });
-    expect(error).toBeInstanceOf(type);
-    expect((error as ServiceError).attempts).toBe(3);
-    expect((error as Error).message).toContain(FAULT_RUN_MODELS.titan);
-    expect(emu.stats().requests.total).toBe(3);
-  });
+  ] as const)(
+    'always %s: a typed error after exactly maxRetries + 1 requests',
+    { timeout: 15_000 },
+    async (kind, type) => {
+      emu.reset();
+      emu.configure({ faults: { rate: 1, kinds: [kind] } });
+      const embeddings = new BedrockEmbeddings({
+        model: FAULT_RUN_MODELS.titan,
+        endpoint: emu.endpoint,
+        region: emu.region,
+        apiKey: emu.apiKey, // the error must not carry it
+        maxRetries: 2,
+        retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      const error = await embeddings.embedQuery('a').catch((e: unknown) => e);
+      emu.configure({ faults: undefined });
+      expect(error).toBeInstanceOf(type);
+      expect((error as ServiceError).attempts).toBe(3);
+      expect((error as Error).message).toContain(FAULT_RUN_MODELS.titan);
+      expect(emu.stats().requests.total).toBe(3);
+      expect(secretsIn(exposedText(error), [emu.apiKey, emu.credentials.secretAccessKey])).toEqual([]);
+    },
+  );
 });
 
 it('an abort in the middle of embedDocuments rejects with AbortError and stops sending', async () => {

@@ -12,6 +12,7 @@ import type {
   FamilyContext,
   Media,
   ModelFamily,
+  ModelSpec,
   NormalizedInput,
   ParsedResponse,
   ResolvedParams,
@@ -326,7 +327,14 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   return { segments, files: [location] };
 }
 
-const SHARED_CAPABILITIES = { maxInputsPerRequest: 1, normalize: false } as const;
+/** What 2.7 and 3.0 share: one input per request; text and images sync, everything async. */
+const SHARED_CAPABILITIES = {
+  maxInputsPerRequest: 1,
+  normalize: false,
+  embeddingTypes: [],
+  syncModalities: ['text', 'image'],
+  asyncModalities: ['video', 'audio', 'image', 'text'],
+} satisfies Partial<ModelSpec['capabilities']>;
 
 /** TwelveLabs Marengo Embed 2.7 and 3.0. */
 export const marengo: ModelFamily = {
@@ -337,9 +345,6 @@ export const marengo: ModelFamily = {
       name: 'TwelveLabs Marengo Embed 2.7',
       capabilities: {
         ...SHARED_CAPABILITIES,
-        embeddingTypes: [],
-        syncModalities: ['text', 'image'],
-        asyncModalities: ['video', 'audio', 'image', 'text'],
         dimensions: { allowed: [1024], default: 1024 },
         // `textTruncate`: AWS's default `end` is sent explicitly.
         truncate: ['end', 'none'],
@@ -364,9 +369,6 @@ export const marengo: ModelFamily = {
       // No pricing: no published figure in our sources (LiteLLM has no entry), so cost is unknown.
       capabilities: {
         ...SHARED_CAPABILITIES,
-        embeddingTypes: [],
-        syncModalities: ['text', 'image'],
-        asyncModalities: ['video', 'audio', 'image', 'text'],
         dimensions: { allowed: [512], default: 512 },
         // 3.0 has no truncation parameter (2.7's `textTruncate` is rejected).
         truncate: [],

@@ -1,5 +1,11 @@
 /** Fixtures shared by the family unit tests: contexts, params and parsed media. */
-import type { FamilyContext, Media, ModelFamily, ResolvedParams } from '../../src/types.js';
+import type {
+  AsyncOutputReader,
+  FamilyContext,
+  Media,
+  ModelFamily,
+  ResolvedParams,
+} from '../../src/types.js';
 
 /** The context the engine hands a family for a base model id. */
 export function contextFor(family: ModelFamily, id: string): FamilyContext & { mode: 'sync' } {
@@ -31,4 +37,22 @@ export function s3Image(uri: string): Media {
 /** A vector of `length` numbers (values don't matter to the parsers). */
 export function vector(length: number, seed = 0): number[] {
   return Array.from({ length }, (_, i) => ((i + seed) % 7) / 10 - 0.3);
+}
+
+/**
+ * A job's output folder over in-memory files keyed by s3:// URI, as the engine's reader presents
+ * it (relative keys resolved against the folder); a missing file fails as S3's NoSuchKey does.
+ */
+export function outputFolder(folderUri: string, files: Record<string, string>): AsyncOutputReader {
+  const root = folderUri.replace(/\/+$/, '');
+  return {
+    folderUri,
+    invocationArn: `arn:aws:bedrock:us-east-1:111122223333:async-invoke/${root.split('/').at(-1)}`,
+    async readText(uriOrKey) {
+      const uri = uriOrKey.startsWith('s3://') ? uriOrKey : `${root}/${uriOrKey}`;
+      const text = files[uri];
+      if (text === undefined) throw new Error(`NoSuchKey: ${uri}`);
+      return text;
+    },
+  };
 }

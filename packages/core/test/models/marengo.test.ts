@@ -8,6 +8,7 @@ import type { AsyncOutputReader, Media, NormalizedInput, ResolvedParams } from '
 import { AsyncOutputError, ServiceError, ValidationError } from '@bedrock-embeddings/core';
 import { describe, expect, it } from 'vitest';
 import { marengo } from '../../src/models/marengo.js';
+import { outputFolder } from './helpers.js';
 
 const M27 = 'twelvelabs.marengo-embed-2-7-v1:0';
 const M30 = 'twelvelabs.marengo-embed-3-0-v1:0';
@@ -588,19 +589,9 @@ describe('marengo 3.0 async model inputs', () => {
 });
 
 /** An output folder as a map of s3:// URIs to file contents. */
-function folder(files: Record<string, string>): AsyncOutputReader {
-  const root = 's3://bucket/embeddings/videos/h2n5c1ow9xq7';
-  return {
-    folderUri: `${root}/`,
-    invocationArn: 'arn:aws:bedrock:us-east-1:111122223333:async-invoke/h2n5c1ow9xq7',
-    async readText(uriOrKey) {
-      const uri = uriOrKey.startsWith('s3://') ? uriOrKey : `${root}/${uriOrKey}`;
-      const text = files[uri];
-      if (text === undefined) throw new Error(`NoSuchKey: ${uri}`);
-      return text;
-    },
-  };
-}
+/** The folder as given with a trailing slash, which the family must not double. */
+const folder = (files: Record<string, string>) =>
+  outputFolder('s3://bucket/embeddings/videos/h2n5c1ow9xq7/', files);
 const OUTPUT = 's3://bucket/embeddings/videos/h2n5c1ow9xq7/output.json';
 
 describe('marengo async output', () => {

@@ -14,6 +14,7 @@ import type {
 import { AsyncOutputError, ServiceError, ValidationError } from '@bedrock-embeddings/core';
 import { describe, expect, it } from 'vitest';
 import { nova } from '../../src/models/nova.js';
+import { outputFolder } from './helpers.js';
 
 const MODEL_ID = 'amazon.nova-2-multimodal-embeddings-v1:0';
 const spec = nova.models[0]!;
@@ -530,19 +531,8 @@ describe('nova async model inputs (SEGMENTED_EMBEDDING)', () => {
 });
 
 /** An output folder as a map of s3:// URIs to file contents. */
-function folder(files: Record<string, string>): AsyncOutputReader {
-  const root = 's3://amzn-s3-demo-bucket/g7ur3b32a10n';
-  return {
-    folderUri: root,
-    invocationArn: 'arn:aws:bedrock:us-east-1:111122223333:async-invoke/g7ur3b32a10n',
-    async readText(uriOrKey) {
-      const uri = uriOrKey.startsWith('s3://') ? uriOrKey : `${root}/${uriOrKey}`;
-      const text = files[uri];
-      if (text === undefined) throw new Error(`NoSuchKey: ${uri}`);
-      return text;
-    },
-  };
-}
+const folder = (files: Record<string, string>) =>
+  outputFolder('s3://amzn-s3-demo-bucket/g7ur3b32a10n', files);
 
 describe('nova async output', () => {
   // File contents as in bedrock-reference.md §5.5.

@@ -207,25 +207,20 @@ function cohereModel(version: Version): EmulatedModel {
   };
 }
 
-/** Cohere Embed English v3. */
-export const cohereEnglishV3 = cohereModel({
-  id: 'cohere.embed-english-v3',
+/** English and Multilingual v3 take the same body; only the id differs. */
+const V3: Omit<Version, 'id'> = {
   v4: false,
   inputTypes: ['search_document', 'search_query', 'classification', 'clustering', 'image'],
   truncates: ['NONE', 'START', 'END'],
   imageFormats: ['png', 'jpeg'],
   maxImages: 1,
-});
+};
+
+/** Cohere Embed English v3. */
+export const cohereEnglishV3 = cohereModel({ id: 'cohere.embed-english-v3', ...V3 });
 
 /** Cohere Embed Multilingual v3. */
-export const cohereMultilingualV3 = cohereModel({
-  id: 'cohere.embed-multilingual-v3',
-  v4: false,
-  inputTypes: ['search_document', 'search_query', 'classification', 'clustering', 'image'],
-  truncates: ['NONE', 'START', 'END'],
-  imageFormats: ['png', 'jpeg'],
-  maxImages: 1,
-});
+export const cohereMultilingualV3 = cohereModel({ id: 'cohere.embed-multilingual-v3', ...V3 });
 
 /** Cohere Embed v4. */
 export const cohereV4 = cohereModel({

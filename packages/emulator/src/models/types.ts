@@ -15,6 +15,7 @@ export interface OutputFile {
   body: string;
 }
 
+/** What the HTTP layer tells a model about the id a request named. */
 export interface InvokeContext {
   /** The model id exactly as it appeared in the path (decoded): base id, profile id or ARN. */
   requestedId: string;
@@ -24,12 +25,14 @@ export interface InvokeContext {
   viaProfile: boolean;
 }
 
+/** The context of a StartAsyncInvoke: the id, and where the job's files go. */
 export interface AsyncContext extends InvokeContext {
   /** `<s3Uri>/<invocationId>` with no trailing slash: where the job writes. */
   outputFolderUri: string;
   invocationId: string;
 }
 
+/** A model's answer to one InvokeModel, with what the HTTP layer needs for headers, latency and quotas. */
 export interface InvokeResult {
   /** The JSON response body. */
   body: unknown;
@@ -41,6 +44,7 @@ export interface InvokeResult {
   tokens: number;
 }
 
+/** One emulated model family: the ids it serves, how they may be invoked, and its sync and async behaviour. */
 export interface EmulatedModel {
   /** Base model ids served, e.g. ['amazon.titan-embed-text-v2:0']. */
   ids: string[];

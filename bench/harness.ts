@@ -28,6 +28,7 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 /** How the emulator authenticates: permissive for everyone, so the floor needs no signature. */
 const EMULATOR_AUTH = 'permissive';
 
+/** Options of {@link runBench} (the command line's flags). */
 export interface BenchOptions {
   /** Small sizes (the test's variant). */
   quick?: boolean;
@@ -63,6 +64,7 @@ export interface Spread {
   max: number;
 }
 
+/** One library's runs in one scenario, their spreads and its ratios. */
 export interface LibraryResult {
   library: LibraryId;
   label: string;
@@ -88,6 +90,7 @@ export interface LibraryResult {
   vsCore?: number;
 }
 
+/** One scenario: its set-up, every library's results, the comparisons and the verdict on its target. */
 export interface ScenarioResult {
   id: string;
   name: string;
@@ -103,12 +106,16 @@ export interface ScenarioResult {
   libraries: LibraryResult[];
   /** Libraries that cannot run the scenario, and why; and how the others are configured. */
   notes: Partial<Record<LibraryId, string>>;
-  /** The core's (or the adapters') ratio to each competitor on the metric: `<library>: ratio`. */
-  coreVs: Record<string, number>;
+  /**
+   * The core's ratio to each competitor on the metric (`<library>: ratio`); `null` when the
+   * competitor completed no run, so there is nothing comparable (a failure can be fast).
+   */
+  coreVs: Record<string, number | null>;
   /** Whether this project met the target, with the ratio checked. */
   verdict: { met: boolean; detail: string };
 }
 
+/** A whole run of the benchmarks, as written to `bench/results/*.json`. */
 export interface BenchResults {
   date: string;
   quick: boolean;
@@ -250,10 +257,11 @@ function summarise(scenario: Scenario, libraries: LibraryResult[]): ScenarioResu
   const competitors = libraries.filter(
     (library) => library.library === 'ai-sdk-amazon-bedrock' || library.library === 'langchain-aws',
   );
-  const coreVs: Record<string, number> = {};
+  const coreVs: Record<string, number | null> = {};
   if (core !== undefined) {
     for (const competitor of competitors) {
-      coreVs[competitor.label] = metricOf(scenario, core) / metricOf(scenario, competitor);
+      coreVs[competitor.label] =
+        competitor.okRuns === 0 ? null : metricOf(scenario, core) / metricOf(scenario, competitor);
     }
   }
 

@@ -10,8 +10,11 @@ const count = (value: Spread) =>
   value.min === value.max ? `${value.median}` : `${value.median} (${value.min}-${value.max})`;
 
 function metricCell(scenario: ScenarioResult, library: LibraryResult): string {
+  // A failed run's figures are the time until it gave up: say so next to them.
+  const failed =
+    library.okRuns < library.runs.length ? `, ${library.runs.length - library.okRuns} failed` : '';
   const show = (value: Spread, unit: (v: number) => string) =>
-    `${unit(value.median)} (${unit(value.min)}-${unit(value.max)})`;
+    `${unit(value.median)} (${unit(value.min)}-${unit(value.max)}${failed})`;
   if (scenario.metric === 'cpu') return show(library.cpuPer1kVectorsMs, (v) => `${v.toFixed(1)} ms`);
   if (scenario.metric === 'rss') return show(library.rssGrowthBytes, mib);
   return show(library.wallMs, seconds);
@@ -111,7 +114,9 @@ export function formatScenario(scenario: ScenarioResult): string {
       );
     }
   }
-  const versus = Object.entries(scenario.coreVs).map(([label, value]) => `${ratio(value)} ${label}`);
+  const versus = Object.entries(scenario.coreVs).map(([label, value]) =>
+    value === null ? `${label} completed no run` : `${ratio(value)} ${label}`,
+  );
   if (versus.length > 0) lines.push(`  core vs competitors (${scenario.metric}): ${versus.join(', ')}`);
   lines.push(`  verdict: ${scenario.verdict.detail}`);
   return lines.join('\n');

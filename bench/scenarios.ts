@@ -22,7 +22,9 @@ export const LIBRARY_LABELS: Record<LibraryId, string> = {
   'langchain-aws': '@langchain/aws',
 };
 
+/** The batching model of the scenarios (96 texts per request). */
 export const COHERE_V4 = 'cohere.embed-v4:0';
+/** The one-input-per-request model of the scenarios. */
 export const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
 
 /** One workload: what to embed, how the emulator behaves, and with which concurrency. */
@@ -44,6 +46,7 @@ export interface Workload {
 /** What the scenario's target compares. */
 export type Metric = 'wall' | 'cpu' | 'rss';
 
+/** One scenario of issue 8: its workload, the libraries it runs, and its target. */
 export interface Scenario {
   /** `1` ... `5`, `6a` and `6b` (scenario 6 of the issue runs the adapters on the workloads of 1 and 2). */
   id: string;
@@ -140,7 +143,7 @@ export function scenarios(quick: boolean): Scenario[] {
       },
       libraries: ['core', 'ai-sdk-amazon-bedrock', 'langchain-aws'],
       notes: {
-        core: 'defaults: maxConcurrency 16, 8 attempts with backoff',
+        core: 'defaults: maxConcurrency 16, 8 attempts, backoff from 100 ms (500 ms after a 429)',
         'ai-sdk-amazon-bedrock': 'defaults: embedMany maxParallelCalls unbounded, maxRetries 2',
         'langchain-aws': 'defaults: maxConcurrency unbounded, maxRetries 6, plus the AWS SDK 3 attempts',
         floor: 'no floor: the reference is the time the quota allows',

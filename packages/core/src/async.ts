@@ -21,6 +21,7 @@ import {
   AsyncOutputError,
   BedrockEmbeddingsError,
   TimeoutError,
+  UnknownModelError,
   ValidationError,
 } from './errors.js';
 import { normalizeInputs } from './inputs.js';
@@ -35,11 +36,15 @@ import type {
   AsyncEmbedJob,
   AsyncEmbedResults,
   AsyncEmbedStatus,
+  AsyncResultsOptions,
   BedrockEmbeddings,
   ClientOptions,
+  EmbeddingInput,
   EmbeddingWarning,
   FamilyContext,
   ListAsyncEmbedsOptions,
+  NormalizedInput,
+  ResolvedModel,
   StartAsyncEmbedRequest,
   WaitOptions,
 } from './types.js';
@@ -83,6 +88,7 @@ export function createAsyncApi(
         timeoutMs: deps.timeoutMs,
         model: context.model ?? 'async invoke',
         redact: deps.transport.redact,
+        toError: context.toError,
       }),
   };
   return {
@@ -108,6 +114,8 @@ interface AsyncEngine {
 interface SendContext {
   model?: string;
   signal?: AbortSignal;
+  /** Types the failure that ends the retries (default: as a Bedrock error). */
+  toError?: Parameters<typeof withRetry>[1]['toError'];
 }
 
 /** Result of `startAsyncEmbed`: the first job, plus every job when several inputs were given. */
@@ -147,27 +155,39 @@ async function startAsyncEmbed(
       { model, parameter: 'model' },
     );
   }
-  const given = Array.isArray(request.input) ? request.input : [request.input];
+  const several = Array.isArray(request.input);
+  const given = several ? (request.input as EmbeddingInput[]) : [request.input as EmbeddingInput];
   if (given.length === 0)
     throw new ValidationError(`${model}: \`input\` is empty: give at least one input`, {
       model,
       parameter: 'input',
     });
+  // Errors name the input as the request does: `input[2].video` for a list, `input.video` for one.
+  const pathOf = (index: number) => (several ? `input[${index}]` : 'input');
   // A stated modality turns a bare string (an s3:// URI, base64) into that kind of media.
   const { modality } = request;
-  const inputs = normalizeInputs(
-    given.map((input) =>
-      modality !== undefined && typeof input === 'string' ? { [modality]: input } : input,
-    ),
-    model,
-  );
-  checkInvocation(inputs, resolved, 'async');
+  let inputs: NormalizedInput[];
+  try {
+    inputs = normalizeInputs(
+      given.map((input) =>
+        modality !== undefined && typeof input === 'string' ? { [modality]: input } : input,
+      ),
+      model,
+    );
+    checkInvocation(inputs, resolved, 'async');
+  } catch (error) {
+    throw renamedInputs(error, pathOf);
+  }
   const { params, warnings } = resolveParams(request, resolved);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const modelId = family.async.asyncModelId?.(ctx) ?? resolved.modelId;
-  const modelInputs = inputs.map((input) => {
-    family.validateInput(input, params, { ...ctx, mode: 'async' });
-    return family.async!.toModelInput(input, params, request.asyncOptions ?? {}, ctx);
+  const modelInputs = inputs.map((input, index) => {
+    try {
+      family.validateInput(input, params, { ...ctx, mode: 'async' });
+      return family.async!.toModelInput(input, params, request.asyncOptions ?? {}, ctx);
+    } catch (error) {
+      throw atInput(error, pathOf(index));
+    }
   });
 
   const s3OutputDataConfig = {
@@ -199,6 +219,41 @@ async function startAsyncEmbed(
     jobs.push({ invocationArn, jobId, outputS3Uri: `${outputFolderUri(request.outputS3Uri, jobId)}/` });
   }
   return { ...jobs[0]!, jobs, warnings };
+}
+
+/**
+ * A family's validation error, re-addressed to the input it concerns (`video.format` ->
+ * `input[2].video.format`). A request-level option (`asyncOptions.*`, `providerOptions.*`) keeps its
+ * name, and the message says which input it failed for.
+ */
+function atInput(error: unknown, path: string): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const field = error.parameter;
+  const requestLevel = field !== undefined && /^(asyncOptions|providerOptions)\./.test(field);
+  const parameter = requestLevel
+    ? field
+    : field === undefined || field === 'input'
+      ? path
+      : `${path}.${field}`;
+  return new ValidationError(`${error.message} (${requestLevel ? `for ${path}` : parameter})`, {
+    model: error.model,
+    parameter,
+    cause: error,
+  });
+}
+
+/** Errors of the shared input checks, which name `inputs[i]` (`embed`'s field), in `input`'s terms. */
+function renamedInputs(error: unknown, pathOf: (index: number) => string): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const parameter = error.parameter ?? '';
+  const match = /^inputs\[(\d+)\]/.exec(parameter);
+  if (match?.[1] === undefined) return error;
+  const path = pathOf(Number(match[1]));
+  return new ValidationError(error.message.replaceAll(match[0], path), {
+    model: error.model,
+    parameter: path + parameter.slice(match[0].length),
+    cause: error,
+  });
 }
 
 /** The current state of a job, asked in the ARN's region (with a custom endpoint, the configured one). */
@@ -284,10 +339,10 @@ async function waitForAsyncEmbed(
 async function getAsyncEmbedResults(
   engine: AsyncEngine,
   invocationArn: string,
-  options: { signal?: AbortSignal } = {},
+  options: AsyncResultsOptions = {},
 ): Promise<AsyncEmbedResults> {
   const { region, jobId } = parseInvocationArn(invocationArn);
-  const info = await getAsyncEmbed(engine, invocationArn, options);
+  const info = await getAsyncEmbed(engine, invocationArn, { signal: options.signal });
   if (info.status === 'failed') throw jobFailed(info);
   if (info.status !== 'completed') {
     throw new ValidationError(
@@ -295,7 +350,7 @@ async function getAsyncEmbedResults(
       { parameter: 'invocationArn' },
     );
   }
-  const resolved = resolveModel(info.modelArn ?? '');
+  const resolved = resolveJobModel(info, options);
   const family = getFamily(resolved.family);
   const folder = outputFolderUri(info.outputS3Uri ?? '', jobId);
   if (!family.async || !info.outputS3Uri) {
@@ -306,10 +361,11 @@ async function getAsyncEmbedResults(
     });
   }
   const s3 = engine.s3(region);
+  // S3 reads go through the same retry layer as the Bedrock calls (the S3 client makes one attempt).
   const reader = createAsyncOutputReader(s3, folder, {
     invocationArn,
     model: info.modelArn,
-    signal: options.signal,
+    retry: (read, toError) => engine.send(read, { model: info.modelArn, signal: options.signal, toError }),
   });
   try {
     const output = await family.async.readOutput(reader, { model: resolved.spec, modelId: resolved.modelId });
@@ -325,6 +381,25 @@ async function getAsyncEmbedResults(
     throw new AsyncOutputError(
       `Async output of job ${invocationArn} at \`${location}\` is malformed: ${(error as Error).message}`,
       { invocationArn, location, model: info.modelArn, cause: error },
+    );
+  }
+}
+
+/**
+ * The model of a finished job, from its `modelArn`, with the caller's `family` / `baseModel` for an
+ * ARN routing cannot read (Bedrock may report an application inference profile's ARN).
+ */
+function resolveJobModel(info: AsyncEmbedInfo, options: AsyncResultsOptions): ResolvedModel {
+  const modelArn = info.modelArn ?? '';
+  try {
+    return resolveModel(modelArn, { family: options.family, baseModel: options.baseModel });
+  } catch (error) {
+    if (options.family !== undefined || !(error instanceof UnknownModelError || modelArn === '')) throw error;
+    throw new UnknownModelError(
+      `Async job ${info.invocationArn} ran model \`${modelArn || '(none reported)'}\`, which routing cannot ` +
+        "map to a family, so its output format is unknown: pass it, e.g. getAsyncEmbedResults(arn, { family: 'nova' }) " +
+        "or { family: 'marengo', baseModel: 'twelvelabs.marengo-embed-3-0-v1:0' }.",
+      { model: modelArn, cause: error },
     );
   }
 }

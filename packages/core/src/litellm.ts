@@ -13,6 +13,8 @@
  * - `retrieveBatch` returns `in_progress` / `completed` / `failed`, epoch-second timestamps, and asks
  *   the region named in the ARN unless `aws_region_name` is given.
  * - `input_type is required` is raised where the modality really cannot be inferred.
+ * - job options (`durationSeconds`, `segmentation_config`, `startSec`, ...) on a sync route are an
+ *   unsupported-parameter error (dropped with a warning under `drop_params`), never silently ignored.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -33,6 +35,8 @@ import type {
 // (errors stay `instanceof` the ones users import) instead of bundling a second copy.
 import {
   createBedrockEmbeddings,
+  families,
+  supportedParameters,
   UnsupportedParameterError,
   ValidationError,
 } from '@bedrock-embeddings/core';
@@ -170,20 +174,14 @@ export const NOVA_EMBEDDING_PURPOSES: Readonly<Record<string, Purpose>> = {
   CLASSIFICATION: 'classification',
   CLUSTERING: 'clustering',
 };
-/** Provider parameters of async jobs (Nova segmentation, Marengo clip options), passed as async options. */
-const ASYNC_OPTION_KEYS = new Set([
-  'durationSeconds',
-  'maxLengthChars',
-  'embeddingMode',
-  'startSec',
-  'lengthSec',
-  'endSec',
-  'useFixedLengthSec',
-  'minClipSec',
-  'embeddingOption',
-  'embeddingScope',
-  'segmentation',
-]);
+/**
+ * Provider parameters of async jobs (Nova segmentation, Marengo clip options), passed as async
+ * options: every key a model file declares. A key the routed model lacks is then rejected by its
+ * family, naming the keys it accepts, rather than merged into the body.
+ */
+const ASYNC_OPTION_KEYS: ReadonlySet<string> = new Set(
+  families.flatMap((family) => family.models.flatMap((spec) => spec.capabilities.asyncOptionKeys ?? [])),
+);
 /** LiteLLM's AWS auth parameters this layer does not implement (use the core with a credentials provider). */
 const UNSUPPORTED_AWS_PARAMS = [
   'aws_role_name',
@@ -223,7 +221,9 @@ const OWN_PARAMS = new Set([
  * per input and return their ARNs in `_hidden_params`. Provider parameters are mapped onto the
  * core's common parameters where they mean the same (`normalize`, `embedding_types`, `truncate`,
  * `embeddingPurpose`, `output_dimension`, ...), async clip and segment options go to the job, and
- * the rest is merged into the request body verbatim.
+ * the rest is merged into the request body verbatim. `truncate` (also `truncation_mode`,
+ * `textTruncate`) takes the model's own values: Cohere v3 and Nova `START`/`END`/`NONE`, Cohere v4
+ * `LEFT`/`RIGHT`/`NONE`, Marengo 2.7 `end`/`none`.
  */
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
   const { model, input_type: inputType } = params;
@@ -234,7 +234,7 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
     params.model_id === undefined ? {} : { family: resolved.family, baseModel: resolved.baseModelId };
   const wireModel = params.model_id ?? model;
   const inputs = toInputs(params, resolved);
-  const { common, asyncOptions, names } = mapParameters(params);
+  const { common, asyncOptions, asyncParams, names } = mapParameters(params, resolved);
 
   try {
     if (resolved.invoke === 'async') {
@@ -268,6 +268,19 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
       };
     }
 
+    // Job options on a sync route would be silently ignored: an error, or a warning with drop_params.
+    const dropped: EmbeddingWarning[] = [];
+    for (const name of asyncParams) {
+      const message = `${name} applies to async invoke jobs only; use model 'bedrock/async_invoke/${resolved.modelId}'`;
+      if (common.dropUnsupportedParams !== true) {
+        throw new UnsupportedParameterError(`${message}.`, {
+          model,
+          parameter: name,
+          supported: supportedParameters(resolved.spec.capabilities),
+        });
+      }
+      dropped.push({ type: 'unsupported-parameter', parameter: name, message: `${message}. Dropped.` });
+    }
     for (const [index, value] of inputs.entries()) {
       for (const modality of modalitiesIn(value)) {
         const caps = resolved.spec.capabilities;
@@ -300,7 +313,7 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
         response_cost: result.costUsd,
         usage_reported: result.usage.inputTokens !== undefined,
         ...(result.embeddingsByType && { embeddings_by_type: result.embeddingsByType }),
-        warnings: renameWarnings(result.warnings, names),
+        warnings: [...dropped, ...renameWarnings(result.warnings, names)],
       },
     };
   } catch (error) {
@@ -546,16 +559,19 @@ function modalitiesIn(input: EmbeddingInput): Modality[] {
 interface MappedParameters {
   common: CommonParams;
   asyncOptions: Record<string, unknown>;
+  /** The caller's names of the parameters that went into `asyncOptions`. */
+  asyncParams: string[];
   /** Our parameter name -> the LiteLLM name the caller used, for messages. */
   names: Record<string, string>;
 }
 
 /** Maps LiteLLM's OpenAI and provider parameters onto the core's, checking conflicts. */
-function mapParameters(params: EmbeddingParams): MappedParameters {
+function mapParameters(params: EmbeddingParams, resolved: ResolvedModel): MappedParameters {
   const { model } = params;
   const common: CommonParams = {};
   const names: Record<string, string> = {};
   const asyncOptions: Record<string, unknown> = {};
+  const asyncParams: string[] = [];
   const providerOptions: Record<string, unknown> = {};
   const set = <K extends keyof CommonParams>(key: K, value: CommonParams[K], name: string) => {
     if (common[key] !== undefined && JSON.stringify(common[key]) !== JSON.stringify(value)) {
@@ -615,7 +631,7 @@ function mapParameters(params: EmbeddingParams): MappedParameters {
       case 'truncation_mode':
       case 'truncationMode':
       case 'textTruncate':
-        set('truncate', String(value).toLowerCase() as Truncate, name);
+        set('truncate', toTruncate(value, name, resolved), name);
         break;
       case 'embedding_purpose':
       case 'embeddingPurpose': {
@@ -632,17 +648,39 @@ function mapParameters(params: EmbeddingParams): MappedParameters {
       case 'segmentation_config':
       case 'segmentationConfig':
         Object.assign(asyncOptions, value as Record<string, unknown>);
+        asyncParams.push(name);
         break;
       case 'embedding_mode':
         asyncOptions.embeddingMode = value;
+        asyncParams.push(name);
         break;
       default:
-        if (ASYNC_OPTION_KEYS.has(name)) asyncOptions[name] = value;
-        else providerOptions[name] = value;
+        if (ASYNC_OPTION_KEYS.has(name)) {
+          asyncOptions[name] = value;
+          asyncParams.push(name);
+        } else providerOptions[name] = value;
     }
   }
   if (Object.keys(providerOptions).length > 0) common.providerOptions = providerOptions;
-  return { common, asyncOptions, names };
+  return { common, asyncOptions, asyncParams, names };
+}
+
+/**
+ * A truncate value as the model spells it (Cohere v3 and Nova `START`/`END`/`NONE`, Cohere v4
+ * `LEFT`/`RIGHT`/`NONE`, Marengo 2.7 `end`/`none`; any case) -> the core's `truncate`. The spellings
+ * come from the model's capabilities. A model without truncation gets the value as is, so the core
+ * reports the parameter as unsupported (or drops it with `drop_params`).
+ */
+function toTruncate(value: unknown, name: string, resolved: ResolvedModel): Truncate {
+  const native = Object.entries(resolved.spec.capabilities.truncateValues ?? {});
+  const given = String(value);
+  if (native.length === 0) return given.toLowerCase() as Truncate;
+  const match = native.find(([, spelling]) => spelling.toLowerCase() === given.toLowerCase());
+  if (match !== undefined) return match[0] as Truncate;
+  throw new ValidationError(
+    `${name} must be one of ${native.map(([, spelling]) => spelling).join(', ')} for ${resolved.baseModelId}, not ${JSON.stringify(value)}`,
+    { model: resolved.model, parameter: name },
+  );
 }
 
 /** The core's parameter names in errors and warnings, replaced by the LiteLLM names the caller used. */

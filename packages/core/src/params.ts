@@ -1,10 +1,12 @@
 /**
  * The generic parameter checks every model gets from its `ModelCapabilities`, before any request:
  * allowed values, defaults, unsupported parameters (an error, or a warning when the caller asked
- * to drop them), modalities, and whether the id form can be invoked this way.
+ * to drop them), `providerOptions` that would overwrite the inputs or a given parameter (from the
+ * model's `bodyFields`), modalities, and whether the id form can be invoked this way.
  */
 import { UnsupportedParameterError, ValidationError } from './errors.js';
 import { modalitiesOf } from './inputs.js';
+import { isRecord } from './models/family-helpers.js';
 import type {
   CommonParams,
   EmbeddingType,
@@ -142,10 +144,54 @@ export function resolveParams(
     if (typeof providerOptions !== 'object' || providerOptions === null || Array.isArray(providerOptions)) {
       invalid('providerOptions', 'providerOptions must be a plain object (merged into the request body).');
     }
+    checkProviderOptions(providerOptions, request, resolved);
     params.providerOptions = providerOptions;
   }
 
   return { params, warnings };
+}
+
+/**
+ * The `providerOptions` key (dotted) that would overwrite the body field at `path` once merged
+ * (nested objects merge key by key; any other value replaces the whole field, objects within it
+ * included), or undefined.
+ */
+function keyOverwriting(options: Record<string, unknown>, path: string): string | undefined {
+  const keys = path.split('.');
+  let value: unknown = options;
+  for (let depth = 0; depth < keys.length; depth++) {
+    const key = keys[depth]!;
+    if (!isRecord(value) || !Object.hasOwn(value, key)) return undefined;
+    value = value[key];
+    if (depth === keys.length - 1 || !isRecord(value)) return keys.slice(0, depth + 1).join('.');
+  }
+  return undefined;
+}
+
+/**
+ * Rejects `providerOptions` that would replace the fields carrying the inputs, or contradict a
+ * common parameter the request gives, as the model's `bodyFields` declare them. Other keys (the
+ * model-specific fields `providerOptions` is for) pass.
+ *
+ * @throws ValidationError naming the model, the key and what to use instead.
+ */
+function checkProviderOptions(
+  options: Record<string, unknown>,
+  request: CommonParams,
+  resolved: ResolvedModel,
+): void {
+  const { model, spec } = resolved;
+  for (const [path, source] of Object.entries(spec.capabilities.bodyFields ?? {})) {
+    if (source !== 'inputs' && request[source] === undefined) continue;
+    const key = keyOverwriting(options, path);
+    if (key === undefined) continue;
+    const field = key === path ? `\`${path}\`` : `\`${key}\`, which holds \`${path}\`,`;
+    const message =
+      source === 'inputs'
+        ? `providerOptions.${key} is not allowed: the request field ${field} carries the inputs or decides their shape, and N inputs must give N embeddings. Pass what to embed (text, media and its format) in \`inputs\`.`
+        : `providerOptions.${key} contradicts \`${source}\`, which sets the request field ${field}. Give one of them: \`${source}\` (checked before sending), or the raw field alone.`;
+    throw new ValidationError(`${model}: ${message}`, { model, parameter: `providerOptions.${key}` });
+  }
 }
 
 /**

@@ -128,6 +128,11 @@ export async function withRetry<T>(
     timeoutMs: number;
     model: string;
     redact: (text: string) => string;
+    /** Maps the last failure to a typed error (default `toBedrockError`; S3 reads name the object and job). */
+    toError?: (
+      error: unknown,
+      failure: { attempts: number; timedOutAfterMs?: number },
+    ) => BedrockEmbeddingsError;
   },
 ): Promise<T> {
   const { policy, timeoutMs, model } = options;
@@ -142,14 +147,11 @@ export async function withRetry<T>(
       if (signal.aborted) throw abortErrorOf(signal, model);
       const timedOut = deadline.signal.aborted;
       if (!(timedOut || isRetryable(error)) || attempts >= policy.maxAttempts) {
-        throw error instanceof BedrockEmbeddingsError
-          ? error
-          : toBedrockError(error, {
-              model,
-              attempts,
-              redact: options.redact,
-              ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}),
-            });
+        if (error instanceof BedrockEmbeddingsError) throw error;
+        const failure = { attempts, ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}) };
+        throw options.toError
+          ? options.toError(error, failure)
+          : toBedrockError(error, { model, redact: options.redact, ...failure });
       }
       const base = isThrottling(error) ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** (attempts - 1));

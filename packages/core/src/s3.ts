@@ -3,8 +3,15 @@
  * `AsyncOutputReader` that model families use to read a finished job's files.
  */
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { AbortError, AsyncOutputError, AuthError, ServiceError, ThrottlingError } from './errors.js';
-import { withoutRawExchange } from './transport.js';
+import {
+  AsyncOutputError,
+  AuthError,
+  type BedrockEmbeddingsError,
+  ServiceError,
+  ThrottlingError,
+  TimeoutError,
+} from './errors.js';
+import { isRetryable, isThrottling, withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
 /**
@@ -13,10 +20,15 @@ import type { AsyncOutputReader, ClientOptions } from './types.js';
  * MinIO, ...) gets path-style URLs, and
  * checksums are only computed when S3 requires them (S3-compatible servers reject the SDK's default
  * CRC32 / aws-chunked uploads).
+ *
+ * Reads are retried by the client's one retry layer (`retry` options), so the client built here makes
+ * one attempt per send. A caller's own `s3Client` keeps its settings: its SDK retries (3 attempts by
+ * default) then multiply ours; give it `maxAttempts: 1` to avoid that.
  */
 export function createS3Client(options: ClientOptions, region: string | undefined): S3Client {
   if (options.s3Client) return options.s3Client;
   const config: S3ClientConfig = {
+    maxAttempts: 1,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
@@ -67,17 +79,32 @@ export function outputFolderUri(outputS3Uri: string, invocationId: string): stri
   return trimmed.endsWith(`/${invocationId}`) ? trimmed : joinS3Uri(trimmed, invocationId);
 }
 
-/** What an S3 read is for, so errors name the job and the object. */
+/** How a failed read ended, as the retry layer reports it. */
+interface ReadFailure {
+  attempts: number;
+  timedOutAfterMs?: number;
+}
+
+/** What an S3 read is for, so errors name the job and the object, and how it is retried. */
 interface ReaderContext {
   invocationArn: string;
   model?: string;
-  signal?: AbortSignal;
+  /**
+   * Runs one read through the client's retry layer (backoff, `retry` options, the caller's signal, a
+   * per-attempt timeout); `toError` types the failure that ends it.
+   */
+  retry<T>(
+    read: (signal: AbortSignal) => Promise<T>,
+    toError: (error: unknown, failure: ReadFailure) => BedrockEmbeddingsError,
+  ): Promise<T>;
 }
 
 /**
  * An `AsyncOutputReader` over one job's output folder. `readText` takes a key relative to the folder
- * or a full `s3://` URI (Nova's result file points at its JSONL files by URI). A missing object is an
- * `AsyncOutputError` naming the job and the location; other S3 failures are typed service errors.
+ * or a full `s3://` URI (Nova's result file points at its JSONL files by URI). Each read, body
+ * included, is retried on 5xx, `SlowDown`, `RequestTimeout` and dropped connections. A missing object
+ * is an `AsyncOutputError` naming the job and the location, at once; other S3 failures are typed
+ * service errors carrying the job's ARN.
  */
 export function createAsyncOutputReader(
   s3: S3Client,
@@ -104,50 +131,62 @@ export function createAsyncOutputReader(
     filesRead,
     async readText(uriOrKey: string): Promise<string> {
       const { uri, location } = resolve(uriOrKey);
-      try {
-        const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), {
-          abortSignal: context.signal,
-        });
-        const text = await response.Body?.transformToString('utf-8');
-        if (text === undefined) throw new Error('empty response body');
-        filesRead.push(uri);
-        return text;
-      } catch (error) {
-        throw toS3Error(error, uri, context);
-      }
+      const text = await context.retry(
+        async (signal) => {
+          const command = new GetObjectCommand({ Bucket: location.bucket, Key: location.key });
+          const response = await s3.send(command, { abortSignal: signal });
+          // Read inside the attempt: a connection dropped mid-body is retried like one refused.
+          const body = await response.Body?.transformToString('utf-8');
+          if (body === undefined) throw new Error('empty response body');
+          return body;
+        },
+        (error, failure) => toS3Error(error, uri, context, failure),
+      );
+      filesRead.push(uri);
+      return text;
     },
   };
 }
 
-/** Maps an S3 SDK error to our typed errors, naming the location (never the credentials). */
-function toS3Error(error: unknown, uri: string, context: ReaderContext): Error {
-  if (error instanceof AsyncOutputError) return error;
+/** Maps the S3 SDK error that ended a read to our typed errors, naming the location (never the credentials). */
+function toS3Error(
+  error: unknown,
+  uri: string,
+  context: ReaderContext,
+  failure: ReadFailure,
+): BedrockEmbeddingsError {
   withoutRawExchange(error);
+  const { attempts } = failure;
+  const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (failure.timedOutAfterMs !== undefined) {
+    return new TimeoutError(
+      `S3 read of \`${uri}\` for job ${context.invocationArn}: no response within ${failure.timedOutAfterMs} ms (requestTimeoutMs)${after}`,
+      { model: context.model, invocationArn: context.invocationArn, cause: error },
+    );
+  }
   const e = error as {
     name?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number; requestId?: string };
   };
-  if (context.signal?.aborted || e.name === 'AbortError') {
-    return new AbortError('Reading the async output was aborted', { model: context.model, cause: error });
-  }
   const status = e.$metadata?.httpStatusCode;
-  const details = {
-    model: context.model,
-    cause: error,
-    awsErrorName: e.name,
-    statusCode: status,
-    requestId: e.$metadata?.requestId,
-    invocationArn: context.invocationArn,
-  };
   if (e.name === 'NoSuchKey' || e.name === 'NoSuchBucket' || e.name === 'NotFound' || status === 404) {
     return new AsyncOutputError(
       `Async output \`${uri}\` of job ${context.invocationArn} was not found in S3 (${e.name ?? status})`,
       { invocationArn: context.invocationArn, location: uri, model: context.model, cause: error },
     );
   }
-  const what = `S3 read of \`${uri}\` for job ${context.invocationArn} failed: ${e.name ?? 'Error'}: ${e.message ?? ''}`;
+  const details = {
+    model: context.model,
+    cause: error,
+    awsErrorName: e.name,
+    statusCode: status,
+    requestId: e.$metadata?.requestId,
+    attempts,
+    invocationArn: context.invocationArn,
+  };
+  const what = `S3 read of \`${uri}\` for job ${context.invocationArn} failed: ${e.name ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}: ${e.message ?? ''}${after}`;
   if (status === 401 || status === 403) return new AuthError(what, details);
-  if (e.name === 'SlowDown' || status === 429 || status === 503) return new ThrottlingError(what, details);
-  return new ServiceError(what, { ...details, retryable: status !== undefined && status >= 500 });
+  if (isThrottling(error)) return new ThrottlingError(what, details);
+  return new ServiceError(what, { ...details, retryable: isRetryable(error) });
 }

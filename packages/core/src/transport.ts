@@ -221,10 +221,10 @@ export function isRetryable(error: unknown): boolean {
   );
 }
 
-/** Whether Bedrock throttled the request (429, `ThrottlingException`): its quota window is full. */
+/** Whether the service throttled the request (429, `ThrottlingException`, S3's 503 `SlowDown`). */
 export function isThrottling(error: unknown): boolean {
   const shape = shapeOf(error);
-  return shape.name === 'ThrottlingException' || statusOf(shape) === 429;
+  return shape.name === 'ThrottlingException' || shape.name === 'SlowDown' || statusOf(shape) === 429;
 }
 
 /** `retry-after` of a throttling answer in ms (seconds or an HTTP date), when sent. */

@@ -98,9 +98,10 @@ export interface CommonParams {
   /** Extra encodings to return. `float` is always returned as `embeddings`. */
   embeddingTypes?: EmbeddingType[];
   /**
-   * Merged verbatim into the request body, after the mapped fields: shallowly for flat bodies,
-   * key by key into nested objects for Nova and Marengo (whose bodies nest). Nova reads its
-   * `detailLevel` from here.
+   * Model-specific body fields (Cohere `max_tokens`, Nova `detailLevel`, ...), merged verbatim into
+   * the request body after the mapped fields; nested objects merge key by key. It may not set the
+   * fields that carry the inputs (`ModelCapabilities.bodyFields`), nor a field of a common
+   * parameter the request also gives: both are a `ValidationError` before sending.
    */
   providerOptions?: Record<string, unknown>;
   /**
@@ -146,11 +147,37 @@ export interface ModelCapabilities {
   embeddingTypes: EmbeddingType[];
   /** Truncation modes the model supports. */
   truncate: Truncate[];
+  /**
+   * The model's own spelling of each `truncate` mode (Cohere v4 `LEFT`/`RIGHT`/`NONE`, Nova
+   * `START`/`END`/`NONE`, ...), for layers that take native values (the LiteLLM layer).
+   */
+  truncateValues?: Partial<Record<Truncate, string>>;
+  /** Keys of `startAsyncEmbed`'s `asyncOptions` the model accepts (absent: none). */
+  asyncOptionKeys?: readonly string[];
   /** Whether `normalize` is a parameter of this model. */
   normalize: boolean;
   /** Sync invocation needs an inference profile id (Marengo 2.7), or a base id (none so far). */
   syncRequiresProfile?: boolean;
+  /**
+   * The request-body fields the client builds, by dotted path (`singleEmbeddingParams.text.value`),
+   * each with what sets it. `providerOptions` may never set an `inputs` field (it would replace or
+   * reshape the inputs, breaking "N inputs give N embeddings"), nor replace an object holding one;
+   * it may set a common parameter's field only when the request does not give that parameter.
+   */
+  bodyFields?: Record<string, BodyFieldSource>;
 }
+
+/**
+ * What sets a request-body field: the inputs (their text, media, format and shape), or the
+ * common parameter mapped onto it.
+ */
+export type BodyFieldSource =
+  | 'inputs'
+  | 'dimensions'
+  | 'purpose'
+  | 'truncate'
+  | 'normalize'
+  | 'embeddingTypes';
 
 /** One model served by a family. */
 export interface ModelSpec {
@@ -319,7 +346,10 @@ export interface ClientOptions {
   apiKey?: string;
   /** A ready Bedrock Runtime client; region/endpoint/credentials options are then ignored. */
   client?: import('@aws-sdk/client-bedrock-runtime').BedrockRuntimeClient;
-  /** A ready S3 client for reading async results. */
+  /**
+   * A ready S3 client for reading async results. Reads are retried by `retry`; this client keeps its
+   * own settings, so its SDK retries (3 attempts by default) multiply those: give it `maxAttempts: 1`.
+   */
   s3Client?: import('@aws-sdk/client-s3').S3Client;
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
@@ -472,6 +502,18 @@ export interface AsyncEmbedResults extends AsyncOutput {
   family: FamilyId;
 }
 
+/** Options of `getAsyncEmbedResults`. */
+export interface AsyncResultsOptions {
+  /**
+   * The family of the job's model, for a `modelArn` routing cannot read (an application inference
+   * profile, a custom model); checked against the detected family otherwise.
+   */
+  family?: FamilyId;
+  /** The base model behind such a `modelArn` (needed when `family` has several models). */
+  baseModel?: string;
+  signal?: AbortSignal;
+}
+
 /** Filters and paging of `listAsyncEmbeds`. */
 export interface ListAsyncEmbedsOptions {
   /** Only jobs in this state. */
@@ -510,8 +552,12 @@ export interface BedrockEmbeddings {
    * failed, `TimeoutError` after `timeoutMs`, `AbortError` when `signal` fires.
    */
   waitForAsyncEmbed(invocationArn: string, options?: WaitOptions): Promise<AsyncEmbedInfo>;
-  /** Reads a completed job's output files from S3 as segments (`AsyncOutputError` when they are missing or malformed). */
-  getAsyncEmbedResults(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedResults>;
+  /**
+   * Reads a completed job's output files from S3 as segments (`AsyncOutputError` when they are
+   * missing or malformed). The output format is the family's of the job's `modelArn`; pass
+   * `family` (and `baseModel`) when routing cannot read that ARN (an application inference profile).
+   */
+  getAsyncEmbedResults(invocationArn: string, options?: AsyncResultsOptions): Promise<AsyncEmbedResults>;
   /** Every async job matching the filters, across all pages. */
   listAsyncEmbeds(options?: ListAsyncEmbedsOptions): AsyncIterable<AsyncEmbedInfo>;
   /**

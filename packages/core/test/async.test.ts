@@ -3,6 +3,8 @@
  * failure, timeout and resume, abort), results read from S3 and compared with the emulator's
  * expected vectors, listing across pages, and every bad input caught before a request is sent.
  */
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AbortError,
@@ -11,6 +13,7 @@ import {
   type BedrockEmbeddings,
   createBedrockEmbeddings,
   TimeoutError,
+  UnknownModelError,
   UnsupportedParameterError,
   ValidationError,
 } from '@bedrock-embeddings/core';
@@ -20,6 +23,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
 const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
 const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
+/** An application inference profile serving Nova (registered in the emulator). */
+const NOVA_PROFILE = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/n0va2pr0f1le';
 const BUCKET = 'async-out';
 const OUT = `s3://${BUCKET}/embeddings/`;
 
@@ -30,7 +35,11 @@ let s3: S3Client;
 const requestsSent = () => emu.stats().requests.total;
 
 beforeAll(async () => {
-  emu = await startEmulator({ buckets: [BUCKET], asyncJobDurationMs: 100 });
+  emu = await startEmulator({
+    buckets: [BUCKET],
+    asyncJobDurationMs: 100,
+    applicationProfiles: { [NOVA_PROFILE]: NOVA },
+  });
   bedrock = createBedrockEmbeddings({
     endpoint: emu.endpoint,
     region: emu.region,
@@ -514,5 +523,181 @@ describe('bad input, caught before any request', () => {
       dropUnsupportedParams: true,
     });
     expect(dropped.warnings.map((w) => w.parameter)).toEqual(['dimensions']);
+  });
+});
+
+describe('input errors name the input, as the request does, and the model', () => {
+  async function rejection(call: () => Promise<unknown>): Promise<ValidationError> {
+    const before = requestsSent();
+    const error = await call().catch((e: unknown) => e);
+    expect(requestsSent()).toBe(before);
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  const avi = { value: 's3://media/clips/old', format: 'avi' };
+
+  it('names input[i].<field> in a list of inputs', async () => {
+    const error = await rejection(() =>
+      bedrock.startAsyncEmbed({ model: NOVA, input: ['one', 'two', { video: avi }], outputS3Uri: OUT }),
+    );
+    expect(error.parameter).toBe('input[2].video.format');
+    expect(error.model).toBe(NOVA);
+    expect(error.message).toContain(NOVA);
+    expect(error.message).toContain('input[2].video.format');
+  });
+
+  it('names input.<field> for a single input', async () => {
+    const error = await rejection(() =>
+      bedrock.startAsyncEmbed({ model: NOVA, input: { video: avi }, outputS3Uri: OUT }),
+    );
+    expect(error.parameter).toBe('input.video.format');
+  });
+
+  it('names the input in the shared input checks too (not embed’s `inputs`)', async () => {
+    const error = await rejection(() =>
+      bedrock.startAsyncEmbed({
+        model: MARENGO_30,
+        input: ['fine', { video: 'https://example.com/v.mp4' }],
+        outputS3Uri: OUT,
+      }),
+    );
+    expect(error.parameter).toBe('input[1].video');
+    expect(error.message).toContain('input[1].video');
+    expect(error.message).not.toContain('inputs[');
+  });
+
+  it('keeps the name of a job option, and says which input it failed for', async () => {
+    const error = await rejection(() =>
+      bedrock.startAsyncEmbed({
+        model: NOVA,
+        input: ['a text', { video: 's3://media/clips/launch.mp4' }],
+        outputS3Uri: OUT,
+        asyncOptions: { maxLengthChars: 1_000 },
+      }),
+    );
+    expect(error.parameter).toBe('asyncOptions.maxLengthChars');
+    expect(error.message).toContain('for input[1]');
+    expect(error.message).toContain(NOVA);
+  });
+});
+
+/**
+ * A pass-through HTTP proxy to the emulator that reports `reportedArn` as the `modelArn` of every
+ * GetAsyncInvoke answer: Bedrock may report the application inference profile a job was started
+ * through, where the emulator reports the foundation model.
+ */
+async function proxyReportingModelArn(reportedArn: string) {
+  const target = new URL(emu.endpoint);
+  const server = createServer((incoming, outgoing) => {
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          let body = Buffer.concat(chunks);
+          const isGet = incoming.method === 'GET' && incoming.url?.startsWith('/async-invoke/');
+          if (isGet && answer.statusCode === 200) {
+            body = Buffer.from(JSON.stringify({ ...JSON.parse(body.toString()), modelArn: reportedArn }));
+          }
+          const { 'transfer-encoding': _, ...headers } = answer.headers;
+          outgoing.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': body.length });
+          outgoing.end(body);
+        });
+      },
+    );
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = createBedrockEmbeddings({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: emu.region,
+    credentials: emu.credentials,
+    s3Endpoint: emu.s3Endpoint,
+  });
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { client, close };
+}
+
+describe('results of a job whose modelArn routing cannot read', () => {
+  it('starts a job through an application inference profile with `family`', async () => {
+    const job = await bedrock.startAsyncEmbed({
+      model: NOVA_PROFILE,
+      family: 'nova',
+      input: 'through a profile',
+      outputS3Uri: OUT,
+    });
+    const done = await bedrock.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+    // The emulator reports the foundation model, which routing reads without help.
+    expect(done.modelArn).toBe(`arn:aws:bedrock:us-east-1::foundation-model/${NOVA}`);
+    const results = await bedrock.getAsyncEmbedResults(job.invocationArn);
+    expect(comparable(results.segments)).toEqual(comparable(expectedSegments(NOVA, 'through a profile')));
+  });
+
+  it('reads them with { family } when Bedrock reports the profile ARN, and says so when it is missing', async () => {
+    const proxy = await proxyReportingModelArn(NOVA_PROFILE);
+    try {
+      const job = await proxy.client.startAsyncEmbed({
+        model: NOVA_PROFILE,
+        family: 'nova',
+        input: 'profile job',
+        outputS3Uri: OUT,
+      });
+      const done = await proxy.client.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+      expect(done.modelArn).toBe(NOVA_PROFILE);
+
+      const error = await proxy.client.getAsyncEmbedResults(job.invocationArn).catch((e) => e);
+      expect(error).toBeInstanceOf(UnknownModelError);
+      expect(error.message).toContain(job.invocationArn);
+      expect(error.message).toContain(NOVA_PROFILE);
+      expect(error.message).toMatch(/getAsyncEmbedResults\(arn, \{ family: /);
+
+      const results = await proxy.client.getAsyncEmbedResults(job.invocationArn, { family: 'nova' });
+      expect(results.family).toBe('nova');
+      expect(comparable(results.segments)).toEqual(comparable(expectedSegments(NOVA, 'profile job')));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('needs baseModel for a family of several models, and checks a family against a readable ARN', async () => {
+    const profile = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/m4reng0';
+    const proxy = await proxyReportingModelArn(profile);
+    try {
+      const job = await proxy.client.startAsyncEmbed({
+        model: MARENGO_30,
+        input: 'a query',
+        outputS3Uri: OUT,
+      });
+      await proxy.client.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+      const error = await proxy.client
+        .getAsyncEmbedResults(job.invocationArn, { family: 'marengo' })
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.parameter).toBe('baseModel');
+      const results = await proxy.client.getAsyncEmbedResults(job.invocationArn, {
+        family: 'marengo',
+        baseModel: MARENGO_30,
+      });
+      expect(comparable(results.segments)).toEqual(comparable(expectedSegments(MARENGO_30, 'a query')));
+
+      // Without the proxy the ARN is readable, and a contradicting family is an error, not ignored.
+      const contradicted = await bedrock
+        .getAsyncEmbedResults(job.invocationArn, { family: 'nova' })
+        .catch((e) => e);
+      expect(contradicted).toBeInstanceOf(ValidationError);
+      expect(contradicted.parameter).toBe('family');
+    } finally {
+      await proxy.close();
+    }
   });
 });

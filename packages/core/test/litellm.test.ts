@@ -5,6 +5,7 @@
  */
 import {
   createBedrockEmbeddings,
+  families,
   UnsupportedParameterError,
   ValidationError,
 } from '@bedrock-embeddings/core';
@@ -567,7 +568,7 @@ describe("the seed's error table, raised before any request", () => {
           ...aws,
         }),
       'http(s) URL',
-      'inputs[0].video',
+      'input[0].video',
     ],
   ];
   for (const [name, call, message, parameter] of cases) {
@@ -590,5 +591,160 @@ describe("the seed's error table, raised before any request", () => {
     }).catch((e) => e);
     expect(error.name).toBe('AuthError');
     expect(error.message).not.toContain('wrongwrongwrongwrongwrongwrong');
+  });
+});
+
+describe("each model family's native truncate values", () => {
+  const V4 = 'cohere.embed-v4:0';
+  const text = 'alpha beta gamma delta epsilon zeta eta theta';
+  /** The core's own answer for a truncate mode, with a token budget small enough to truncate `text`. */
+  async function coreVector(truncate: 'start' | 'end'): Promise<number[]> {
+    const core = createBedrockEmbeddings({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+    });
+    const result = await core.embed({
+      model: V4,
+      inputs: [text],
+      truncate,
+      providerOptions: { max_tokens: 3 },
+    });
+    return result.embeddings[0]!;
+  }
+
+  it("takes Cohere v4's LEFT and RIGHT as the core's start and end", async () => {
+    const left = await embedding({
+      model: `bedrock/${V4}`,
+      input: text,
+      truncate: 'LEFT',
+      max_tokens: 3,
+      ...aws,
+    });
+    const right = await embedding({
+      model: `bedrock/${V4}`,
+      input: text,
+      truncate: 'RIGHT',
+      max_tokens: 3,
+      ...aws,
+    });
+    expect(left.data[0]!.embedding).not.toEqual(right.data[0]!.embedding);
+    expect(left.data[0]!.embedding).toEqual(await coreVector('start'));
+    expect(right.data[0]!.embedding).toEqual(await coreVector('end'));
+    const none = await embedding({ model: `bedrock/${V4}`, input: 'short', truncate: 'NONE', ...aws });
+    expect(none.data[0]!.embedding).toEqual(emu.expectedEmbedding(V4, 'short', { truncate: 'NONE' }));
+  });
+
+  it('takes Cohere v3 and Nova START/END/NONE, and Marengo 2.7 end/none', async () => {
+    const v3 = await embedding({
+      model: 'bedrock/cohere.embed-english-v3',
+      input: 'short',
+      truncate: 'START',
+      ...aws,
+    });
+    expect(v3.data[0]!.embedding).toEqual(
+      emu.expectedEmbedding('cohere.embed-english-v3', 'short', { truncate: 'START' }),
+    );
+    const nova = 'amazon.nova-2-multimodal-embeddings-v1:0';
+    const novaResponse = await embedding({
+      model: `bedrock/${nova}`,
+      input: 'short',
+      truncation_mode: 'NONE',
+      ...aws,
+    });
+    expect(novaResponse.data[0]!.embedding).toEqual(
+      emu.expectedEmbedding(nova, 'short', { truncate: 'NONE' }),
+    );
+    const marengo = 'us.twelvelabs.marengo-embed-2-7-v1:0';
+    const marengoResponse = await embedding({
+      model: `bedrock/${marengo}`,
+      input: 'short',
+      textTruncate: 'none',
+      ...aws,
+    });
+    expect(marengoResponse.data[0]!.embedding).toEqual(
+      emu.expectedEmbedding(marengo, 'short', { truncate: 'none' }),
+    );
+  });
+
+  it("rejects another model's spelling, naming the model's own, before any request", async () => {
+    const before = sent();
+    const v4Start = await embedding({ model: `bedrock/${V4}`, input: 'x', truncate: 'START', ...aws }).catch(
+      (e) => e,
+    );
+    expect(v4Start).toBeInstanceOf(ValidationError);
+    expect(v4Start.parameter).toBe('truncate');
+    expect(v4Start.message).toMatch(/truncate must be one of NONE, LEFT, RIGHT for cohere\.embed-v4:0/);
+    const v3Left = await embedding({
+      model: 'bedrock/cohere.embed-multilingual-v3',
+      input: 'x',
+      truncate: 'LEFT',
+      ...aws,
+    }).catch((e) => e);
+    expect(v3Left).toBeInstanceOf(ValidationError);
+    expect(v3Left.message).toMatch(/NONE, START, END for cohere\.embed-multilingual-v3/);
+    expect(sent()).toBe(before);
+  });
+
+  it('reports truncate as unsupported on models without it, or drops it', async () => {
+    const titan = 'bedrock/amazon.titan-embed-text-v2:0';
+    const error = await embedding({ model: titan, input: 'x', truncate: 'END', ...aws }).catch((e) => e);
+    expect(error).toBeInstanceOf(UnsupportedParameterError);
+    const dropped = await embedding({ model: titan, input: 'x', truncate: 'END', drop_params: true, ...aws });
+    expect(dropped._hidden_params.warnings.map((w) => w.parameter)).toEqual(['truncate']);
+  });
+});
+
+describe('async option names come from the model files', () => {
+  const asyncModels = families.flatMap((family) =>
+    family.models.filter((spec) => (spec.capabilities.asyncOptionKeys ?? []).length > 0),
+  );
+
+  it('declares the async options of Nova and both Marengo versions', () => {
+    expect(asyncModels.map((spec) => spec.id).sort()).toEqual([
+      'amazon.nova-2-multimodal-embeddings-v1:0',
+      'twelvelabs.marengo-embed-2-7-v1:0',
+      'twelvelabs.marengo-embed-3-0-v1:0',
+    ]);
+  });
+
+  it('hands every declared key to the job, where the family checks it, before any request', async () => {
+    for (const spec of asyncModels) {
+      for (const key of spec.capabilities.asyncOptionKeys!) {
+        const before = sent();
+        const error = await embedding({
+          model: `bedrock/async_invoke/${spec.id}`,
+          input: 'a text',
+          input_type: 'text',
+          output_s3_uri: OUT,
+          [key]: 'not a valid value',
+          ...aws,
+        }).catch((e) => e);
+        expect(error, `${spec.id} ${key}`).toBeInstanceOf(ValidationError);
+        expect(error.parameter, `${spec.id} ${key}`).toBe(`asyncOptions.${key}`);
+        expect(sent()).toBe(before);
+      }
+    }
+  });
+
+  it('refuses job options on a sync route instead of ignoring them, or drops them with drop_params', async () => {
+    const model = 'bedrock/amazon.nova-2-multimodal-embeddings-v1:0';
+    const before = sent();
+    const error = await embedding({ model, input: 'x', durationSeconds: 5, ...aws }).catch((e) => e);
+    expect(error).toBeInstanceOf(UnsupportedParameterError);
+    expect(error.parameter).toBe('durationSeconds');
+    expect(error.message).toContain('bedrock/async_invoke/amazon.nova-2-multimodal-embeddings-v1:0');
+    expect(sent()).toBe(before);
+    const dropped = await embedding({
+      model,
+      input: 'x',
+      segmentation_config: { durationSeconds: 5 },
+      drop_params: true,
+      ...aws,
+    });
+    expect(dropped.data[0]!.embedding).toEqual(
+      emu.expectedEmbedding('amazon.nova-2-multimodal-embeddings-v1:0', 'x'),
+    );
+    expect(dropped._hidden_params.warnings.map((w) => w.parameter)).toEqual(['segmentation_config']);
   });
 });

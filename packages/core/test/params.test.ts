@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '@bedrock-embeddings/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkInvocation,
+  createBedrockEmbeddings,
+  families,
   normalizeInputs,
   resolveModel,
   resolveParams,
@@ -126,6 +129,81 @@ describe('resolveParams: truncate, normalize, embeddingTypes, providerOptions', 
     expect(thrown(() => params(TITAN_V2, { providerOptions: [] as never }))).toMatchObject({
       parameter: 'providerOptions',
     });
+  });
+});
+
+describe("resolveParams: providerOptions against the model's bodyFields", () => {
+  it('every model declares the body fields that carry its inputs', () => {
+    for (const family of families) {
+      for (const spec of family.models) {
+        expect(Object.values(spec.capabilities.bodyFields ?? {}), spec.id).toContain('inputs');
+      }
+    }
+  });
+
+  it('refuses a field carrying the inputs, even with dropUnsupportedParams, naming model and key', () => {
+    const error = thrown(() =>
+      params(COHERE_V4, { providerOptions: { max_tokens: 10, texts: ['x'] }, dropUnsupportedParams: true }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model: COHERE_V4, parameter: 'providerOptions.texts' });
+    expect(error.message).toMatch(/^us\.cohere\.embed-v4:0: providerOptions\.texts is not allowed.*`inputs`/);
+  });
+
+  it("refuses a common parameter's field only when the request gives that parameter too", () => {
+    expect(params(TITAN_V2, { providerOptions: { dimensions: 256 } }).params.providerOptions).toEqual({
+      dimensions: 256,
+    });
+    const error = thrown(() => params(TITAN_V2, { dimensions: 512, providerOptions: { dimensions: 256 } }));
+    expect(error).toMatchObject({ model: TITAN_V2, parameter: 'providerOptions.dimensions' });
+    expect(error.message).toMatch(/contradicts `dimensions`.*Give one of them/);
+  });
+
+  it('follows nested objects key by key, and treats any other value as replacing the whole field', () => {
+    const nested = { singleEmbeddingParams: { image: { detailLevel: 'STANDARD_IMAGE' } } };
+    expect(params(NOVA, { providerOptions: nested }).params.providerOptions).toEqual(nested);
+    for (const value of ['x', 1, null, [], undefined]) {
+      expect(
+        thrown(() => params(NOVA, { providerOptions: { singleEmbeddingParams: { text: value } } })),
+      ).toMatchObject({ parameter: 'providerOptions.singleEmbeddingParams.text' });
+    }
+  });
+});
+
+describe('providerOptions refused before sending (emulator)', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('sends nothing, sync or async', async () => {
+    const bedrock = createBedrockEmbeddings({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+      s3Endpoint: emu.s3Endpoint,
+    });
+    const sync = await bedrock
+      .embed({ model: COHERE_V4, inputs: ['a', 'b', 'c'], providerOptions: { texts: ['only one'] } })
+      .catch((error: unknown) => error);
+    expect(sync).toBeInstanceOf(ValidationError);
+    expect(sync).toMatchObject({ model: COHERE_V4, parameter: 'providerOptions.texts' });
+    const started = await bedrock
+      .startAsyncEmbed({
+        model: NOVA,
+        input: { video: 's3://bucket/clip.mp4' },
+        outputS3Uri: 's3://bucket/out',
+        providerOptions: {
+          segmentedEmbeddingParams: { video: { source: { s3Location: { uri: 's3://b/other.mp4' } } } },
+        },
+      })
+      .catch((error: unknown) => error);
+    expect(started).toBeInstanceOf(ValidationError);
+    expect(started).toMatchObject({ parameter: 'providerOptions.segmentedEmbeddingParams.video.source' });
+    expect(emu.stats().requests.total).toBe(0);
   });
 });
 

@@ -259,6 +259,7 @@ describe('S3 read failures', () => {
       region: emu.region,
       credentials: emu.credentials,
       s3Endpoint: 'http://127.0.0.1:9',
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
     });
     await errorKeepingArn(
       unreachable.getAsyncEmbedResults(job.invocationArn),

@@ -34,6 +34,7 @@ import {
   malformedResponse,
   rejectMedia,
   withFloat,
+  withProviderOptions,
 } from './family-helpers.js';
 
 const V4 = 'cohere.embed-v4:0';
@@ -50,13 +51,26 @@ const COMMON_CAPABILITIES = {
   embeddingTypes: ['int8', 'uint8', 'binary', 'ubinary'],
   truncate: ['none', 'start', 'end'],
   normalize: false,
+  bodyFields: {
+    texts: 'inputs',
+    images: 'inputs',
+    inputs: 'inputs',
+    input_type: 'purpose',
+    truncate: 'truncate',
+    embedding_types: 'embeddingTypes',
+  },
 } satisfies Omit<ModelSpec['capabilities'], 'dimensions'>;
+
+/** `truncate` as each version spells it. */
+const V3_TRUNCATE: Record<Truncate, string> = { none: 'NONE', start: 'START', end: 'END' };
+const V4_TRUNCATE: Record<Truncate, string> = { none: 'NONE', start: 'LEFT', end: 'RIGHT' };
 
 /** v3: 96 texts, but only one image, per request. */
 const V3_CAPABILITIES: ModelSpec['capabilities'] = {
   ...COMMON_CAPABILITIES,
   dimensions: { allowed: [1024], default: 1024 },
   maxMediaInputsPerRequest: 1,
+  truncateValues: V3_TRUNCATE,
 };
 
 const models: ModelSpec[] = [
@@ -82,6 +96,8 @@ const models: ModelSpec[] = [
       dimensions: { allowed: [1536, 1024, 512, 256], default: 1536 },
       // "Request size cap: ~20 MB total payload" (AWS's v4 page), below InvokeModel's 25 MB.
       maxRequestBytes: 20_000_000,
+      bodyFields: { ...COMMON_CAPABILITIES.bodyFields, output_dimension: 'dimensions' },
+      truncateValues: V4_TRUNCATE,
     },
     pricing: { perInputToken: 1.2e-7, source: PRICE_SOURCE },
   },
@@ -101,9 +117,6 @@ const INPUT_TYPES: Partial<Record<Purpose, string>> = {
   classification: 'classification',
   clustering: 'clustering',
 };
-
-const V3_TRUNCATE: Record<Truncate, string> = { none: 'NONE', start: 'START', end: 'END' };
-const V4_TRUNCATE: Record<Truncate, string> = { none: 'NONE', start: 'LEFT', end: 'RIGHT' };
 
 /** How an input travels: in `texts`, in `images`, or (v4) as one item of interleaved `inputs`. */
 type Carrier = 'texts' | 'images' | 'inputs';
@@ -203,7 +216,7 @@ export const cohere: ModelFamily = {
     }
     if (params.embeddingTypes !== undefined) body.embedding_types = withFloat(params.embeddingTypes);
     if (isV4) body.output_dimension = params.dimensions;
-    return { ...body, ...params.providerOptions };
+    return withProviderOptions(body, params.providerOptions);
   },
 
   fromResponseBody(body, batchSize, _params, ctx): ParsedResponse {

@@ -145,12 +145,17 @@ export function withFloat(types: readonly string[]): string[] {
 /**
  * Merges `providerOptions` into a body last: values are copied verbatim, and nested plain objects
  * merge key by key, so `{ singleEmbeddingParams: { image: { ... } } }` adds to a nested body
- * instead of replacing it.
+ * instead of replacing it. The engine has already refused keys that would overwrite the inputs
+ * (see `ModelCapabilities.bodyFields`), which relies on this merge being key by key.
  */
-export function mergeDeep(
+export function withProviderOptions(
   body: Record<string, unknown>,
-  extra: Record<string, unknown>,
+  providerOptions: Record<string, unknown> | undefined,
 ): Record<string, unknown> {
+  return providerOptions === undefined ? body : mergeDeep(body, providerOptions);
+}
+
+function mergeDeep(body: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
   const merged = { ...body };
   for (const [key, value] of Object.entries(extra)) {
     const current = merged[key];

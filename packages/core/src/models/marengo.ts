@@ -8,6 +8,7 @@
 import type {
   AsyncOutput,
   AsyncOutputReader,
+  BodyFieldSource,
   EmbeddingSegment,
   FamilyContext,
   Media,
@@ -33,11 +34,11 @@ import {
   isRecord,
   isVector,
   itemVectors,
-  mergeDeep,
   optionalNumber,
   optionalString,
   s3Location,
   single,
+  withProviderOptions,
 } from './family-helpers.js';
 
 const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
@@ -212,10 +213,6 @@ function baseBody(
   return { body: { inputType: type, ...inner }, inner };
 }
 
-function withProviderOptions(body: Record<string, unknown>, params: ResolvedParams): Record<string, unknown> {
-  return params.providerOptions ? mergeDeep(body, params.providerOptions) : body;
-}
-
 /** Marengo 3.0 `segmentation` from the typed option (or AWS's own shape). */
 function segmentationOption(
   options: Record<string, unknown>,
@@ -299,7 +296,7 @@ function toModelInput(
   const fields = asyncFields(type, options, ctx);
   const { body, inner } = baseBody(input, type, params, ctx);
   Object.assign(is30(ctx) ? inner : body, fields);
-  return withProviderOptions(body, params);
+  return withProviderOptions(body, params.providerOptions);
 }
 
 async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promise<AsyncOutput> {
@@ -327,6 +324,27 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   return { segments, files: [location] };
 }
 
+/** 2.7's flat body: the input fields, and `textTruncate` from `truncate`. */
+const BODY_FIELDS_27: Record<string, BodyFieldSource> = {
+  inputType: 'inputs',
+  inputText: 'inputs',
+  mediaSource: 'inputs',
+  textTruncate: 'truncate',
+};
+
+/** 3.0's body nests the input fields under the key named by `inputType`. */
+const BODY_FIELDS_30: Record<string, BodyFieldSource> = {
+  inputType: 'inputs',
+  'text.inputText': 'inputs',
+  'image.mediaSource': 'inputs',
+  'text_image.inputText': 'inputs',
+  'text_image.mediaSource': 'inputs',
+  'multi_input.inputText': 'inputs',
+  'multi_input.mediaSources': 'inputs',
+  'video.mediaSource': 'inputs',
+  'audio.mediaSource': 'inputs',
+};
+
 /** What 2.7 and 3.0 share: one input per request; text and images sync, everything async. */
 const SHARED_CAPABILITIES = {
   maxInputsPerRequest: 1,
@@ -348,8 +366,11 @@ export const marengo: ModelFamily = {
         dimensions: { allowed: [1024], default: 1024 },
         // `textTruncate`: AWS's default `end` is sent explicitly.
         truncate: ['end', 'none'],
+        truncateValues: { end: 'end', none: 'none' },
+        asyncOptionKeys: KEYS_27,
         // AWS: InvokeModel takes inference profiles only; StartAsyncInvoke base models only.
         syncRequiresProfile: true,
+        bodyFields: BODY_FIELDS_27,
       },
       pricing: {
         perImage: 1e-4,
@@ -372,6 +393,8 @@ export const marengo: ModelFamily = {
         dimensions: { allowed: [512], default: 512 },
         // 3.0 has no truncation parameter (2.7's `textTruncate` is rejected).
         truncate: [],
+        bodyFields: BODY_FIELDS_30,
+        asyncOptionKeys: KEYS_30,
       },
     },
   ],
@@ -405,7 +428,10 @@ export const marengo: ModelFamily = {
 
   toRequestBody(batch, params, ctx) {
     const input = single(batch, ctx);
-    return withProviderOptions(baseBody(input, inputTypeOf(input, ctx), params, ctx).body, params);
+    return withProviderOptions(
+      baseBody(input, inputTypeOf(input, ctx), params, ctx).body,
+      params.providerOptions,
+    );
   },
 
   fromResponseBody(body, batchSize, _params, ctx): ParsedResponse {

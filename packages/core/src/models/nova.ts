@@ -8,6 +8,7 @@
 import type {
   AsyncOutput,
   AsyncOutputReader,
+  BodyFieldSource,
   EmbeddingSegment,
   FamilyContext,
   Media,
@@ -34,11 +35,11 @@ import {
   isRecord,
   isVector,
   itemVectors,
-  mergeDeep,
   optionalNumber,
   optionalString,
   s3Location,
   single,
+  withProviderOptions,
 } from './family-helpers.js';
 
 const MODEL_ID = 'amazon.nova-2-multimodal-embeddings-v1:0';
@@ -125,7 +126,33 @@ export interface NovaProviderOptions {
   detailLevel?: (typeof DETAIL_LEVELS)[number];
 }
 
+/** The keys of `NovaAsyncOptions`: what `toModelInput` accepts. */
+const ASYNC_OPTION_KEYS = ['durationSeconds', 'maxLengthChars', 'embeddingMode'] as const;
+
 type NovaModality = 'text' | 'image' | 'audio' | 'video';
+
+/**
+ * The body fields `providerOptions` may not overwrite, sync and async: the input's text, media and
+ * format, the task (sync is one vector per input; sync video is always `AUDIO_VIDEO_COMBINED`,
+ * as `AUDIO_VIDEO_SEPARATE` gives two), and the fields of the common parameters.
+ */
+function bodyFields(): Record<string, BodyFieldSource> {
+  const fields: Record<string, BodyFieldSource> = {
+    taskType: 'inputs',
+    'singleEmbeddingParams.video.embeddingMode': 'inputs',
+  };
+  for (const params of ['singleEmbeddingParams', 'segmentedEmbeddingParams']) {
+    fields[`${params}.embeddingPurpose`] = 'purpose';
+    fields[`${params}.embeddingDimension`] = 'dimensions';
+    fields[`${params}.text.value`] = 'inputs';
+    fields[`${params}.text.truncationMode`] = 'truncate';
+    for (const media of ['image', 'audio', 'video']) {
+      fields[`${params}.${media}.source`] = 'inputs';
+      fields[`${params}.${media}.format`] = 'inputs';
+    }
+  }
+  return fields;
+}
 
 /** The one modality of an input; Nova embeds exactly one per request. */
 function modalityOf(input: NormalizedInput, ctx: FamilyContext): NovaModality {
@@ -228,7 +255,7 @@ function toModelInput(
   options: Record<string, unknown>,
   ctx: FamilyContext,
 ): Record<string, unknown> {
-  rejectUnknownOptions(options, ['durationSeconds', 'maxLengthChars', 'embeddingMode'], ctx);
+  rejectUnknownOptions(options, ASYNC_OPTION_KEYS, ctx);
   const modality = modalityOf(input, ctx);
   onlyFor(options, ['durationSeconds'], ['audio', 'video'], modality, ctx);
   onlyFor(options, ['maxLengthChars'], ['text'], modality, ctx);
@@ -260,7 +287,7 @@ function toModelInput(
     taskType: 'SEGMENTED_EMBEDDING',
     segmentedEmbeddingParams: { ...embeddingParams(params), [modality]: object },
   };
-  return mergeDeep(body, rest);
+  return withProviderOptions(body, rest);
 }
 
 /** One line of an `embedding-*.jsonl` file as an `EmbeddingSegment`. */
@@ -342,7 +369,10 @@ export const nova: ModelFamily = {
         defaultPurpose: DEFAULT_PURPOSE,
         embeddingTypes: [],
         truncate: ['none', 'start', 'end'],
+        truncateValues: TRUNCATION_MODES,
+        asyncOptionKeys: ASYNC_OPTION_KEYS,
         normalize: false,
+        bodyFields: bodyFields(),
       },
       pricing: {
         perInputToken: 1.35e-7,
@@ -396,7 +426,7 @@ export const nova: ModelFamily = {
       taskType: 'SINGLE_EMBEDDING',
       singleEmbeddingParams: { ...embeddingParams(params), [modality]: object },
     };
-    return mergeDeep(body, rest);
+    return withProviderOptions(body, rest);
   },
 
   fromResponseBody(body, batchSize, _params, ctx): ParsedResponse {

@@ -14,6 +14,7 @@ import {
   malformedResponse,
   rejectMedia,
   single,
+  withProviderOptions,
 } from './family-helpers.js';
 
 /**
@@ -44,6 +45,11 @@ export const titanMultimodal: ModelFamily = {
         embeddingTypes: [],
         truncate: [],
         normalize: false,
+        bodyFields: {
+          inputText: 'inputs',
+          inputImage: 'inputs',
+          'embeddingConfig.outputEmbeddingLength': 'dimensions',
+        },
       },
       pricing: {
         perInputToken: 8e-7,
@@ -72,7 +78,7 @@ export const titanMultimodal: ModelFamily = {
     if (input.text !== undefined) body.inputText = input.text;
     if (input.image?.source.type === 'base64') body.inputImage = input.image.source.data;
     body.embeddingConfig = { outputEmbeddingLength: params.dimensions };
-    return { ...body, ...params.providerOptions };
+    return withProviderOptions(body, params.providerOptions);
   },
 
   fromResponseBody(body, _batchSize, _params, ctx): ParsedResponse {

@@ -13,6 +13,7 @@ import {
   rejectMedia,
   single,
   withFloat,
+  withProviderOptions,
 } from './family-helpers.js';
 
 const PRICE_SOURCE =
@@ -41,6 +42,7 @@ const models: ModelSpec[] = [
       embeddingTypes: [],
       truncate: [],
       normalize: false,
+      bodyFields: { inputText: 'inputs' },
     },
     pricing: { perInputToken: 1e-7, source: PRICE_SOURCE },
   },
@@ -57,6 +59,12 @@ const models: ModelSpec[] = [
       embeddingTypes: ['binary'],
       truncate: [],
       normalize: true,
+      bodyFields: {
+        inputText: 'inputs',
+        dimensions: 'dimensions',
+        normalize: 'normalize',
+        embeddingTypes: 'embeddingTypes',
+      },
     },
     pricing: { perInputToken: 2e-8, source: PRICE_SOURCE },
   },
@@ -82,7 +90,7 @@ export const titanText: ModelFamily = {
       if (params.normalize !== undefined) body.normalize = params.normalize;
       if (params.embeddingTypes !== undefined) body.embeddingTypes = withFloat(params.embeddingTypes);
     }
-    return { ...body, ...params.providerOptions };
+    return withProviderOptions(body, params.providerOptions);
   },
 
   fromResponseBody(body, _batchSize, _params, ctx): ParsedResponse {

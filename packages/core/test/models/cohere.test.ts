@@ -3,7 +3,18 @@ import { ServiceError, ValidationError } from '../../src/errors.js';
 import { cohere } from '../../src/models/cohere.js';
 import { planRequests } from '../../src/plan.js';
 import type { NormalizedInput } from '../../src/types.js';
-import { contextFor, inlineImage, JPEG_BASE64, PNG_BASE64, paramsFor, s3Image, vector } from './helpers.js';
+import {
+  contextFor,
+  inlineImage,
+  JPEG_BASE64,
+  PNG_BASE64,
+  paramsFor,
+  pathsHolding,
+  providerOptionsError,
+  s3Image,
+  unprotected,
+  vector,
+} from './helpers.js';
 
 const english = contextFor(cohere, 'cohere.embed-english-v3');
 const multilingual = contextFor(cohere, 'cohere.embed-multilingual-v3');
@@ -388,5 +399,67 @@ describe('cohere validation', () => {
       cohere.toRequestBody([{ text: 'a' }], paramsFor(v4, { purpose: 'video-retrieval' }), v4);
     expect(call).toThrow(ValidationError);
     expect(call).toThrow(/video-retrieval/);
+  });
+});
+
+describe('cohere providerOptions (checked by the engine before sending)', () => {
+  it.each([
+    [english.modelId, { texts: ['replaced'] }, {}, 'texts', /carries the inputs.*`inputs`/],
+    [multilingual.modelId, { images: [PNG_URI] }, {}, 'images', /carries the inputs/],
+    [v4.modelId, { inputs: [] }, {}, 'inputs', /carries the inputs/],
+    [v4.modelId, { texts: undefined }, {}, 'texts', /carries the inputs/],
+    [
+      english.modelId,
+      { input_type: 'search_query' },
+      { purpose: 'document' },
+      'input_type',
+      /contradicts `purpose`/,
+    ],
+    [v4.modelId, { truncate: 'LEFT' }, { truncate: 'end' }, 'truncate', /contradicts `truncate`/],
+    [
+      v4.modelId,
+      { embedding_types: ['int8'] },
+      { embeddingTypes: ['int8'] },
+      'embedding_types',
+      /contradicts `embeddingTypes`/,
+    ],
+    [
+      v4.modelId,
+      { output_dimension: 256 },
+      { dimensions: 512 },
+      'output_dimension',
+      /contradicts `dimensions`/,
+    ],
+    [`us.${v4.modelId}`, { texts: ['x'] }, {}, 'texts', /carries the inputs/],
+  ] as const)('%s: providerOptions %j with %j is refused at %s', (model, options, request, key, message) => {
+    const error = providerOptionsError(model, options, request as never);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model, parameter: `providerOptions.${key}` });
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toContain(model);
+  });
+
+  it('model-specific and raw fields the request does not also give pass', () => {
+    expect(
+      providerOptionsError(v4.modelId, { max_tokens: 128000 }, { dimensions: 512, truncate: 'end' }),
+    ).toBe(undefined);
+    expect(
+      providerOptionsError(v4.modelId, { output_dimension: 256, input_type: 'clustering' }),
+    ).toBeUndefined();
+  });
+
+  it('declares every body field that holds an input, for texts, images and interleaved inputs', () => {
+    const cases: [typeof english, NormalizedInput[]][] = [
+      [english, [{ text: 'INPUT' }, { text: 'INPUT 2' }]],
+      [english, [{ image: png }]],
+      [v4, [{ image: png }]],
+      [v4, [{ text: 'INPUT', image: png }]],
+    ];
+    for (const [ctx, batch] of cases) {
+      const body = cohere.toRequestBody(batch, paramsFor(ctx), ctx);
+      const paths = [...pathsHolding(body, 'INPUT'), ...pathsHolding(body, PNG_BASE64)];
+      expect(paths.length).toBeGreaterThan(0);
+      expect(unprotected(ctx.model, paths)).toEqual([]);
+    }
   });
 });

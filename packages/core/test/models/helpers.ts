@@ -1,9 +1,14 @@
 /** Fixtures shared by the family unit tests: contexts, params and parsed media. */
+import { ValidationError } from '../../src/errors.js';
+import { resolveParams } from '../../src/params.js';
+import { resolveModel } from '../../src/routing.js';
 import type {
   AsyncOutputReader,
+  CommonParams,
   FamilyContext,
   Media,
   ModelFamily,
+  ModelSpec,
   ResolvedParams,
 } from '../../src/types.js';
 
@@ -55,4 +60,42 @@ export function outputFolder(folderUri: string, files: Record<string, string>): 
       return text;
     },
   };
+}
+
+/**
+ * What `resolveParams` (the engine's check before any request) says about a request's
+ * `providerOptions` for `model`: the `ValidationError`, or undefined when the options pass.
+ */
+export function providerOptionsError(
+  model: string,
+  providerOptions: Record<string, unknown>,
+  request: Omit<CommonParams, 'providerOptions'> = {},
+): ValidationError | undefined {
+  try {
+    resolveParams({ ...request, providerOptions }, resolveModel(model));
+    return undefined;
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+}
+
+/** The dotted paths of the string leaves of `body` that contain `needle` (array items by index). */
+export function pathsHolding(body: unknown, needle: string, prefix = ''): string[] {
+  if (typeof body === 'string') return body.includes(needle) ? [prefix] : [];
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body).flatMap(([key, value]) =>
+    pathsHolding(value, needle, prefix === '' ? key : `${prefix}.${key}`),
+  );
+}
+
+/**
+ * The body fields holding an input (from `pathsHolding`) that no `inputs` entry of the model's
+ * `bodyFields` protects, itself or through an enclosing object: should be none.
+ */
+export function unprotected(spec: ModelSpec, paths: string[]): string[] {
+  const declared = Object.entries(spec.capabilities.bodyFields ?? {})
+    .filter(([, source]) => source === 'inputs')
+    .map(([path]) => path);
+  return paths.filter((path) => !declared.some((field) => path === field || path.startsWith(`${field}.`)));
 }

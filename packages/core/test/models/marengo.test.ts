@@ -8,7 +8,7 @@ import type { AsyncOutputReader, Media, NormalizedInput, ResolvedParams } from '
 import { AsyncOutputError, ServiceError, ValidationError } from '@bedrock-embeddings/core';
 import { describe, expect, it } from 'vitest';
 import { marengo } from '../../src/models/marengo.js';
-import { outputFolder } from './helpers.js';
+import { outputFolder, pathsHolding, providerOptionsError, unprotected } from './helpers.js';
 
 const M27 = 'twelvelabs.marengo-embed-2-7-v1:0';
 const M30 = 'twelvelabs.marengo-embed-3-0-v1:0';
@@ -687,5 +687,57 @@ describe('marengo async output', () => {
     ['an item without a vector', '{"data":[{"embeddingOption":"audio"}]}', /data\[0\] has no embedding/],
   ])('a malformed output.json (%s) is an AsyncOutputError', async (_name, text, message) => {
     expect((await outputError(folder({ [OUTPUT]: text }))).message).toMatch(message);
+  });
+});
+
+describe('marengo providerOptions (checked by the engine before sending)', () => {
+  const P27 = `us.${M27}`;
+  it.each([
+    [P27, { inputText: 'replaced' }, {}, 'inputText', /carries the inputs.*`inputs`/],
+    [P27, { mediaSource: { base64String: 'AAAA' } }, {}, 'mediaSource', /carries the inputs/],
+    [P27, { inputType: 'video' }, {}, 'inputType', /carries the inputs/],
+    [P27, { textTruncate: 'end' }, { truncate: 'none' }, 'textTruncate', /contradicts `truncate`/],
+    [M30, { inputType: 'image' }, {}, 'inputType', /carries the inputs/],
+    [M30, { text: { inputText: 'replaced' } }, {}, 'text.inputText', /carries the inputs/],
+    [M30, { text: 'replaced' }, {}, 'text', /holds `text.inputText`/],
+    [M30, { image: { mediaSource: {} } }, {}, 'image.mediaSource', /carries the inputs/],
+    [M30, { text_image: { mediaSource: {} } }, {}, 'text_image.mediaSource', /carries the inputs/],
+    [M30, { multi_input: { mediaSources: [] } }, {}, 'multi_input.mediaSources', /carries the inputs/],
+    [M30, { video: { mediaSource: {} } }, {}, 'video.mediaSource', /carries the inputs/],
+    [M30, { audio: [] }, {}, 'audio', /holds `audio.mediaSource`/],
+  ] as const)('%s: providerOptions %j with %j is refused at %s', (model, options, request, key, message) => {
+    const error = providerOptionsError(model, options, request as never);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model, parameter: `providerOptions.${key}` });
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toContain(model);
+  });
+
+  it('new fields, nested or not, and a raw textTruncate without `truncate`, pass', () => {
+    expect(providerOptionsError(P27, { textTruncate: 'none', extra: [1] })).toBeUndefined();
+    expect(providerOptionsError(M30, { inferenceId: 'abc', text: { extra: true } })).toBeUndefined();
+  });
+
+  it('declares every body field that holds an input, sync and async, for each input type', () => {
+    const image = s3('image', 's3://b/INPUT.png', OWNER);
+    const video = s3('video', 's3://b/INPUT.mp4', OWNER);
+    const cases: [Ctx, NormalizedInput, 'sync' | 'async'][] = [
+      [c27, { text: 'INPUT' }, 'sync'],
+      [c27, { image: b64('image', 'INPUTAAA') }, 'sync'],
+      [c27, { video }, 'async'],
+      [c30, { text: 'INPUT' }, 'sync'],
+      [c30, { image }, 'sync'],
+      [c30, { text: 'INPUT', image }, 'sync'],
+      [c30, { text: 'INPUT', images: [image, image] }, 'async'],
+      [c30, { audio: s3('audio', 's3://b/INPUT.mp3', OWNER) }, 'async'],
+    ];
+    for (const [ctx, input, mode] of cases) {
+      const built = mode === 'sync' ? body(ctx, input) : modelInput(ctx, input);
+      const paths = pathsHolding(built, 'INPUT');
+      expect(paths.length).toBeGreaterThan(0);
+      expect(unprotected(ctx.model, paths)).toEqual([]);
+      // The field naming the input's shape is protected too.
+      expect(unprotected(ctx.model, ['inputType'])).toEqual([]);
+    }
   });
 });

@@ -14,7 +14,7 @@ import type {
 import { AsyncOutputError, ServiceError, ValidationError } from '@bedrock-embeddings/core';
 import { describe, expect, it } from 'vitest';
 import { nova } from '../../src/models/nova.js';
-import { outputFolder } from './helpers.js';
+import { outputFolder, pathsHolding, providerOptionsError, unprotected } from './helpers.js';
 
 const MODEL_ID = 'amazon.nova-2-multimodal-embeddings-v1:0';
 const spec = nova.models[0]!;
@@ -705,5 +705,101 @@ describe('nova async output', () => {
       }),
     );
     expect(e.message).toMatch(/line 1 has no embedding/);
+  });
+});
+
+describe('nova providerOptions (checked by the engine before sending)', () => {
+  const single = (modality: string, fields: Record<string, unknown>) => ({
+    singleEmbeddingParams: { [modality]: fields },
+  });
+  it.each([
+    ['text value', single('text', { value: 'replaced' }), {}, 'singleEmbeddingParams.text.value'],
+    [
+      'image source',
+      single('image', { source: { bytes: 'AAAA' } }),
+      {},
+      'singleEmbeddingParams.image.source',
+    ],
+    ['image format', single('image', { format: 'gif' }), {}, 'singleEmbeddingParams.image.format'],
+    ['audio source', single('audio', { source: {} }), {}, 'singleEmbeddingParams.audio.source'],
+    ['video source', single('video', { source: {} }), {}, 'singleEmbeddingParams.video.source'],
+    // Two vectors (video, audio) for one input.
+    [
+      'separate video',
+      single('video', { embeddingMode: 'AUDIO_VIDEO_SEPARATE' }),
+      {},
+      'singleEmbeddingParams.video.embeddingMode',
+    ],
+    [
+      'the whole modality object',
+      { singleEmbeddingParams: { text: 'replaced' } },
+      {},
+      'singleEmbeddingParams.text',
+    ],
+    ['the whole params object', { singleEmbeddingParams: null }, {}, 'singleEmbeddingParams'],
+    ['the task', { taskType: 'SEGMENTED_EMBEDDING' }, {}, 'taskType'],
+    [
+      'async media',
+      { segmentedEmbeddingParams: { video: { source: {} } } },
+      {},
+      'segmentedEmbeddingParams.video.source',
+    ],
+    [
+      'purpose',
+      { singleEmbeddingParams: { embeddingPurpose: 'TEXT_RETRIEVAL' } },
+      { purpose: 'query' },
+      'singleEmbeddingParams.embeddingPurpose',
+    ],
+    [
+      'dimensions',
+      { segmentedEmbeddingParams: { embeddingDimension: 256 } },
+      { dimensions: 1024 },
+      'segmentedEmbeddingParams.embeddingDimension',
+    ],
+    [
+      'truncate',
+      single('text', { truncationMode: 'NONE' }),
+      { truncate: 'end' },
+      'singleEmbeddingParams.text.truncationMode',
+    ],
+  ] as const)('%s: providerOptions %j with %j is refused at %s', (_name, options, request, key) => {
+    const error = providerOptionsError(MODEL_ID, options, request as never);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model: MODEL_ID, parameter: `providerOptions.${key}` });
+    expect(error?.message).toContain(MODEL_ID);
+    expect(error?.message).toMatch(
+      Object.keys(request).length === 0 ? /carries the inputs.*`inputs`/ : /contradicts/,
+    );
+  });
+
+  it('detailLevel, new fields nested or not, and raw fields the request does not also give pass', () => {
+    expect(
+      providerOptionsError(MODEL_ID, {
+        detailLevel: 'DOCUMENT_IMAGE',
+        singleEmbeddingParams: { image: { detailLevel: 'STANDARD_IMAGE' }, embeddingDimension: 256 },
+        extraTopLevel: 1,
+      }),
+    ).toBeUndefined();
+  });
+
+  it('declares every body field that holds an input, sync and async, for each modality', () => {
+    const inputs: NormalizedInput[] = [
+      { text: 'INPUT' },
+      { image: b64('image', 'INPUTAAA', { format: 'png' }) },
+      { audio: s3('audio', 's3://b/INPUT.mp3', { format: 'mp3' }) },
+      { video: b64('video', 'INPUTAAA', { format: 'mp4' }) },
+    ];
+    for (const input of inputs) {
+      const bodies = [body(input), modelInput(input)];
+      for (const built of bodies) {
+        const paths = [
+          ...pathsHolding(built, 'INPUT'),
+          ...pathsHolding(built, 'mp4'),
+          ...pathsHolding(built, 'png'),
+        ];
+        expect(paths.length).toBeGreaterThan(0);
+        expect(unprotected(spec, paths)).toEqual([]);
+      }
+    }
   });
 });

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError, ValidationError } from '../../src/errors.js';
 import { titanMultimodal } from '../../src/models/titan-multimodal.js';
 import type { NormalizedInput } from '../../src/types.js';
-import { contextFor, inlineImage, JPEG_BASE64, PNG_BASE64, paramsFor, s3Image, vector } from './helpers.js';
+import {
+  contextFor,
+  inlineImage,
+  JPEG_BASE64,
+  PNG_BASE64,
+  paramsFor,
+  pathsHolding,
+  providerOptionsError,
+  s3Image,
+  unprotected,
+  vector,
+} from './helpers.js';
 
 const mm = contextFor(titanMultimodal, 'amazon.titan-embed-image-v1');
 const png = inlineImage(PNG_BASE64, { format: 'png', mediaType: 'image/png', byteLength: 70 });
@@ -49,11 +60,14 @@ describe('titanMultimodal request bodies (AWS docs, bedrock-reference §4.3)', (
     });
   });
 
-  it('providerOptions are merged last (shallow)', () => {
-    const params = paramsFor(mm, { providerOptions: { embeddingConfig: { outputEmbeddingLength: 256 } } });
+  it('providerOptions are merged last, nested objects key by key', () => {
+    const params = paramsFor(mm, {
+      dimensions: 384,
+      providerOptions: { embeddingConfig: { newField: 'x' } },
+    });
     expect(titanMultimodal.toRequestBody([{ text: 'x' }], params, mm)).toEqual({
       inputText: 'x',
-      embeddingConfig: { outputEmbeddingLength: 256 },
+      embeddingConfig: { outputEmbeddingLength: 384, newField: 'x' },
     });
   });
 });
@@ -148,5 +162,45 @@ describe('titanMultimodal validation', () => {
     // 34,952,540 base64 characters (no trailing padding) decode to 26,214,405 bytes: over 25 MiB.
     const big = inlineImage(PNG_BASE64 + 'A'.repeat(34_952_540 - PNG_BASE64.length), { format: 'png' });
     expect(check({ image: big })).toThrow(/26,214,405 bytes; the limit is 26,214,400 bytes/);
+  });
+});
+
+describe('titanMultimodal providerOptions (checked by the engine before sending)', () => {
+  const model = mm.modelId;
+  it.each([
+    [{ inputText: 'replaced' }, {}, 'inputText', /carries the inputs.*`inputs`/],
+    [{ inputImage: PNG_BASE64 }, {}, 'inputImage', /carries the inputs/],
+    [
+      { embeddingConfig: { outputEmbeddingLength: 256 } },
+      { dimensions: 384 },
+      'embeddingConfig.outputEmbeddingLength',
+      /contradicts `dimensions`/,
+    ],
+    // A value that is not an object replaces the whole `embeddingConfig`, the length with it.
+    [
+      { embeddingConfig: null },
+      { dimensions: 384 },
+      'embeddingConfig',
+      /holds `embeddingConfig.outputEmbeddingLength`/,
+    ],
+  ] as const)('providerOptions %j with %j is refused at %s', (options, request, key, message) => {
+    const error = providerOptionsError(model, options, request);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model, parameter: `providerOptions.${key}` });
+    expect(error?.message).toMatch(message);
+  });
+
+  it('new fields pass, nested in embeddingConfig too; the raw length passes without `dimensions`', () => {
+    expect(
+      providerOptionsError(model, { embeddingConfig: { newField: 1 }, other: true }, { dimensions: 384 }),
+    ).toBe(undefined);
+    expect(providerOptionsError(model, { embeddingConfig: { outputEmbeddingLength: 256 } })).toBeUndefined();
+  });
+
+  it('declares every body field that holds the input', () => {
+    const body = titanMultimodal.toRequestBody([{ text: 'INPUT', image: png }], paramsFor(mm), mm);
+    const paths = [...pathsHolding(body, 'INPUT'), ...pathsHolding(body, PNG_BASE64)];
+    expect(paths).toEqual(['inputText', 'inputImage']);
+    expect(unprotected(mm.model, paths)).toEqual([]);
   });
 });

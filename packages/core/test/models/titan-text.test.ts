@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError, ValidationError } from '../../src/errors.js';
 import { titanText } from '../../src/models/titan-text.js';
-import { contextFor, inlineImage, PNG_BASE64, paramsFor, vector } from './helpers.js';
+import {
+  contextFor,
+  inlineImage,
+  PNG_BASE64,
+  paramsFor,
+  pathsHolding,
+  providerOptionsError,
+  unprotected,
+  vector,
+} from './helpers.js';
 
 const v1 = contextFor(titanText, 'amazon.titan-embed-text-v1');
 const v2 = contextFor(titanText, 'amazon.titan-embed-text-v2:0');
@@ -56,8 +65,8 @@ describe('titanText request bodies (AWS docs, bedrock-reference §4.1–4.2)', (
     });
   });
 
-  it('providerOptions are merged last, verbatim', () => {
-    const params = paramsFor(v2, { dimensions: 512, providerOptions: { dimensions: 256, extra: { a: 1 } } });
+  it('providerOptions are merged last, verbatim: a raw field replaces the default it is not given with', () => {
+    const params = paramsFor(v2, { providerOptions: { dimensions: 256, extra: { a: 1 } } });
     expect(titanText.toRequestBody([{ text: 'string' }], params, v2)).toEqual({
       inputText: 'string',
       dimensions: 256,
@@ -163,5 +172,43 @@ describe('titanText validation', () => {
     expect(call).toThrow(message);
     expect(call).toThrow(ctx.modelId);
     expect(call).toThrow(expect.objectContaining({ code: 'VALIDATION', parameter, model: ctx.modelId }));
+  });
+});
+
+describe('titanText providerOptions (checked by the engine before sending)', () => {
+  it.each([
+    [v1.modelId, { inputText: 'replaced' }, {}, 'inputText', /carries the inputs.*`inputs`/],
+    [v2.modelId, { inputText: 'replaced' }, {}, 'inputText', /carries the inputs.*`inputs`/],
+    [v2.modelId, { inputText: undefined }, {}, 'inputText', /carries the inputs/],
+    [v2.modelId, { dimensions: 256 }, { dimensions: 512 }, 'dimensions', /contradicts `dimensions`/],
+    [v2.modelId, { normalize: true }, { normalize: false }, 'normalize', /contradicts `normalize`/],
+    [
+      v2.modelId,
+      { embeddingTypes: ['binary'] },
+      { embeddingTypes: ['binary'] },
+      'embeddingTypes',
+      /contradicts `embeddingTypes`/,
+    ],
+  ] as const)('%s: providerOptions %j with %j is refused at %s', (model, options, request, key, message) => {
+    const error = providerOptionsError(model, options, request as never);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ model, parameter: `providerOptions.${key}` });
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toContain(model);
+  });
+
+  it('raw fields the request does not also give, and new fields, pass', () => {
+    expect(
+      providerOptionsError(v2.modelId, { dimensions: 256, normalize: false, newField: 1 }),
+    ).toBeUndefined();
+    expect(providerOptionsError(v1.modelId, { newField: { a: 1 } })).toBeUndefined();
+  });
+
+  it('declares every body field that holds the input', () => {
+    for (const ctx of [v1, v2]) {
+      const body = titanText.toRequestBody([{ text: 'INPUT' }], paramsFor(ctx), ctx);
+      expect(pathsHolding(body, 'INPUT')).toEqual(['inputText']);
+      expect(unprotected(ctx.model, pathsHolding(body, 'INPUT'))).toEqual([]);
+    }
   });
 });

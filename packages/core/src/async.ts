@@ -181,6 +181,7 @@ async function startAsyncEmbed(
   const { params, warnings } = resolveParams(request, resolved);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const modelId = family.async.asyncModelId?.(ctx) ?? resolved.modelId;
+  // Every job's body is built before the first job starts: a bad input anywhere must start none.
   const modelInputs = inputs.map((input, index) => {
     try {
       family.validateInput(input, params, { ...ctx, mode: 'async' });

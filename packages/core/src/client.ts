@@ -10,6 +10,8 @@ import { planRequests } from './plan.js';
 import { familyOf, resolveModel } from './routing.js';
 import { Limiter, retryPolicy, runAll, withRetry } from './run.js';
 import { createTransport } from './transport.js';
+import { DefaultRateLimiter } from '@smithy/core/retry';
+import { Pacer } from './pacer-exp.js';
 import type {
   BedrockEmbeddings,
   ClientOptions,
@@ -78,6 +80,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
+  const rateLimiter = process.env.EXP_LIMITER === 'sdk' ? new DefaultRateLimiter() : process.env.EXP_LIMITER === 'pacer' ? new Pacer() : undefined;
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
@@ -119,7 +122,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
               region: resolved.region,
               headers,
             }),
-          { policy, signal, timeoutMs, model, redact: transport.redact },
+          { policy, signal, timeoutMs, model, redact: transport.redact, ...(rateLimiter ? { rateLimiter } : {}) },
         );
         let parsed: ParsedResponse;
         try {

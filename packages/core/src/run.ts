@@ -3,6 +3,7 @@
  * with full jitter, `retry-after` honoured, a timeout per attempt), and cancellation through the
  * caller's `AbortSignal`.
  */
+import type { RateLimiter } from '@smithy/core/retry';
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
 import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
@@ -109,6 +110,29 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Waits for the rate limiter's send token, or for the caller's abort, whichever comes first. The
+ * SDK's `getSendToken()` takes no signal; after an abort its wait runs out on its own (at most one
+ * token interval) and the token it takes is simply not used.
+ */
+function sendToken(limiter: RateLimiter, signal: AbortSignal): Promise<void> {
+  const token = limiter.getSendToken();
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortErrorOf(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    token.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Marks our own per-attempt deadline, to tell it from the caller's abort. */
 class AttemptTimeout extends Error {}
 
@@ -128,6 +152,8 @@ export async function withRetry<T>(
     timeoutMs: number;
     model: string;
     redact: (text: string) => string;
+    /** The client's adaptive rate limiter: a send token before each attempt, told every outcome. */
+    rateLimiter?: RateLimiter;
     /** Maps the last failure to a typed error (default `toBedrockError`; S3 reads name the object and job). */
     toError?: (
       error: unknown,
@@ -135,16 +161,26 @@ export async function withRetry<T>(
     ) => BedrockEmbeddingsError;
   },
 ): Promise<T> {
-  const { policy, timeoutMs, model } = options;
+  const { policy, timeoutMs, model, rateLimiter } = options;
   const signal = AbortSignal.any([options.signal]);
   for (let attempts = 1; ; attempts++) {
     if (signal.aborted) throw abortErrorOf(signal, model);
+    if (rateLimiter !== undefined) {
+      try {
+        await sendToken(rateLimiter, signal);
+      } catch {
+        throw abortErrorOf(signal, model);
+      }
+    }
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
     try {
-      return await attempt(AbortSignal.any([signal, deadline.signal]));
+      const result = await attempt(AbortSignal.any([signal, deadline.signal]));
+      rateLimiter?.updateClientSendingRate(result);
+      return result;
     } catch (error) {
       if (signal.aborted) throw abortErrorOf(signal, model);
+      rateLimiter?.updateClientSendingRate(error);
       const timedOut = deadline.signal.aborted;
       if (!(timedOut || isRetryable(error)) || attempts >= policy.maxAttempts) {
         if (error instanceof BedrockEmbeddingsError) throw error;

@@ -581,6 +581,65 @@ describe('input errors name the input, as the request does, and the model', () =
   });
 });
 
+describe('several inputs: every job is checked before the first starts', () => {
+  const video = { value: 's3://media/clips/keynote.mp4', bucketOwner: '111122223333' };
+  const audio = { value: 's3://media/podcast.mp3', bucketOwner: '111122223333' };
+  const started = () => emu.stats().requests.byOperation.StartAsyncInvoke ?? 0;
+
+  it('starts no job when an option fits the first input but not a later one', async () => {
+    // `visual` is a video vector: fine for input[0], rejected by Marengo 3.0 for the audio in input[1].
+    const error = await bedrock
+      .startAsyncEmbed({
+        model: MARENGO_30,
+        input: [{ video }, { audio }],
+        outputS3Uri: OUT,
+        asyncOptions: { embeddingOption: ['visual'] },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).parameter).toBe('asyncOptions.embeddingOption');
+    expect((error as ValidationError).model).toBe(MARENGO_30);
+    expect((error as ValidationError).message).toMatch(
+      /for audio input .* audio, transcription.*for input\[1\]/,
+    );
+    expect(started()).toBe(0);
+    expect(emu.stats().requests.total).toBe(0);
+  });
+
+  it('starts no job when the last input is bad', async () => {
+    const error = await bedrock
+      .startAsyncEmbed({
+        model: NOVA,
+        input: [
+          'one',
+          { video: 's3://media/clips/launch.mp4' },
+          { video: { value: 's3://media/clips/old', format: 'avi' } },
+        ],
+        outputS3Uri: OUT,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).parameter).toBe('input[2].video.format');
+    expect(started()).toBe(0);
+  });
+
+  it('starts audio jobs with the options audio has, which the emulator accepts', async () => {
+    const job = await bedrock.startAsyncEmbed({
+      model: MARENGO_30,
+      input: [{ video }, { audio }],
+      outputS3Uri: OUT,
+      asyncOptions: { embeddingOption: ['audio', 'transcription'] },
+    });
+    expect(started()).toBe(2);
+    for (const { invocationArn } of job.jobs) {
+      const done = await bedrock.waitForAsyncEmbed(invocationArn, { pollIntervalMs: 20 });
+      expect(done.status).toBe('completed');
+      const { segments } = await bedrock.getAsyncEmbedResults(invocationArn);
+      expect(new Set(segments.map((s) => s.embeddingOption))).toEqual(new Set(['audio', 'transcription']));
+    }
+  });
+});
+
 /**
  * A pass-through HTTP proxy to the emulator that reports `reportedArn` as the `modelArn` of every
  * GetAsyncInvoke answer: Bedrock may report the application inference profile a job was started

@@ -59,12 +59,16 @@ export function numberOption(
   return value;
 }
 
-/** Reads a list option whose items come from a fixed set (non-empty, no repeats). */
+/**
+ * Reads a list option whose items come from a fixed set (non-empty, no repeats). `modality` names
+ * the input kind when the set depends on it.
+ */
 export function listOption(
   options: Record<string, unknown>,
   key: string,
   allowed: readonly string[],
   ctx: FamilyContext,
+  modality?: string,
 ): string[] | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -77,7 +81,7 @@ export function listOption(
     throw invalidInput(
       ctx,
       `asyncOptions.${key}`,
-      `${key} must be a non-empty list of distinct values from ${allowed.join(', ')}, got \`${JSON.stringify(value)}\`.`,
+      `${key}${modality === undefined ? '' : ` for ${modality} input`} must be a non-empty list of distinct values from ${allowed.join(', ')}, got \`${JSON.stringify(value)}\`.`,
     );
   }
   return value as string[];

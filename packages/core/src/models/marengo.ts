@@ -59,6 +59,8 @@ const MAX_INLINE_MEDIA_BYTES = 18_000_000;
 
 const OPTIONS_27 = ['visual-text', 'visual-image', 'audio'] as const;
 const OPTIONS_30 = ['visual', 'audio', 'transcription'] as const;
+/** 3.0's vectors for audio: it has no visual vector (asking for one is a 400 from the service). */
+const AUDIO_OPTIONS_30 = ['audio', 'transcription'] as const;
 const SCOPES_30 = ['clip', 'asset'] as const;
 
 /** Async options for Marengo Embed 2.7 (`startAsyncEmbed({ asyncOptions })`), sent as body fields. */
@@ -81,7 +83,7 @@ export interface Marengo30AsyncOptions {
   startSec?: number;
   /** End offset in seconds (> `startSec`). */
   endSec?: number;
-  /** Which vectors per segment (AWS's default: all available). */
+  /** Which vectors per segment (AWS's default: all available); audio takes `audio` and `transcription` only. */
   embeddingOption?: (typeof OPTIONS_30)[number][];
   /** One vector per clip, one for the whole asset, or both. */
   embeddingScope?: (typeof SCOPES_30)[number][];
@@ -276,7 +278,13 @@ function asyncFields(
   return definedOnly({
     startSec,
     endSec,
-    embeddingOption: listOption(options, 'embeddingOption', OPTIONS_30, ctx),
+    embeddingOption: listOption(
+      options,
+      'embeddingOption',
+      type === 'audio' ? AUDIO_OPTIONS_30 : OPTIONS_30,
+      ctx,
+      type,
+    ),
     embeddingScope: listOption(options, 'embeddingScope', SCOPES_30, ctx),
     segmentation: segmentationOption(options, ctx),
   });

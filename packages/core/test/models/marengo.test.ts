@@ -572,6 +572,26 @@ describe('marengo 3.0 async model inputs', () => {
     expectInvalid(() => modelInput(c30, video, options), c30, parameter, message);
   });
 
+  it('takes the embeddingOption values of the modality: audio has no visual vector', () => {
+    const audio = { audio: s3('audio', 's3://b/a.mp3', OWNER) };
+    for (const option of [['visual'], ['audio', 'visual']]) {
+      expectInvalid(
+        () => modelInput(c30, audio, { embeddingOption: option }),
+        c30,
+        'asyncOptions.embeddingOption',
+        /embeddingOption for audio input must be a non-empty list of distinct values from audio, transcription, got/,
+      );
+    }
+    const both = modelInput(c30, audio, { embeddingOption: ['audio', 'transcription'] }) as {
+      audio: Record<string, unknown>;
+    };
+    expect(both.audio.embeddingOption).toEqual(['audio', 'transcription']);
+    const visual = modelInput(c30, video, { embeddingOption: ['visual'] }) as {
+      video: Record<string, unknown>;
+    };
+    expect(visual.video.embeddingOption).toEqual(['visual']);
+  });
+
   it('rejects timed options on untimed inputs', () => {
     expectInvalid(
       () => modelInput(c30, { text: 'x' }, { endSec: 3 }),

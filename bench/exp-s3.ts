@@ -1,0 +1,13 @@
+import { startEmulator } from '@bedrock-embeddings/emulator';
+import { createBedrockEmbeddings } from '@bedrock-embeddings/core';
+const emu = await startEmulator({ auth: 'permissive', latency: { fixedMs: 20 } });
+const texts = Array.from({ length: 1000 }, (_, i) => `text number ${i} about engines and sensors ${i * 7}`);
+const bedrock = createBedrockEmbeddings({ endpoint: emu.endpoint, region: emu.region, credentials: emu.credentials });
+await bedrock.embed({ model: 'amazon.titan-embed-text-v2:0', inputs: ['a', 'b'] });
+emu.configure({ quotas: { '*': { requestsPerMinute: 6000, windowMs: 1000 } } as never });
+emu.reset();
+const t0 = performance.now();
+const r = await bedrock.embed({ model: 'amazon.titan-embed-text-v2:0', inputs: texts });
+const s = emu.stats();
+console.log(process.env.EXP_LIMITER, ((performance.now() - t0) / 1000).toFixed(2), 's', s.requests.total, 'throttled', s.throttled, r.embeddings.length);
+await emu.stop();

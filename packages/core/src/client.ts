@@ -8,10 +8,8 @@ import { normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { planRequests } from './plan.js';
 import { familyOf, resolveModel } from './routing.js';
-import { Limiter, retryPolicy, runAll, withRetry } from './run.js';
+import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
 import { createTransport } from './transport.js';
-import { DefaultRateLimiter } from '@smithy/core/retry';
-import { Pacer } from './pacer-exp.js';
 import type {
   BedrockEmbeddings,
   ClientOptions,
@@ -72,7 +70,8 @@ function checkHeaders(headers: unknown, model: string): Record<string, string> |
  * model ARN is invoked in its own region unless `endpoint` is set.
  * Requests in flight are capped at `maxConcurrency` (default 16) across all calls of the client;
  * throttling, 5xx, model timeouts and dropped connections are retried (`retry.maxAttempts`,
- * default 8, exponential backoff with full jitter).
+ * default 8, exponential backoff with full jitter), and while the service throttles, attempts are
+ * paced at a rate it accepts (`retry.adaptive`, on by default).
  */
 export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmbeddings {
   const maxConcurrency = positiveInteger(options.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 'maxConcurrency');
@@ -80,7 +79,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
-  const rateLimiter = process.env.EXP_LIMITER === 'sdk' ? new DefaultRateLimiter() : process.env.EXP_LIMITER === 'pacer' ? new Pacer() : undefined;
+  // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
+  const pacer = policy.adaptive ? new Pacer() : undefined;
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
@@ -122,7 +122,14 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
               region: resolved.region,
               headers,
             }),
-          { policy, signal, timeoutMs, model, redact: transport.redact, ...(rateLimiter ? { rateLimiter } : {}) },
+          {
+            policy,
+            signal,
+            timeoutMs,
+            model,
+            redact: transport.redact,
+            ...(pacer === undefined ? {} : { pacer }),
+          },
         );
         let parsed: ParsedResponse;
         try {

@@ -330,6 +330,13 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Cap on one backoff delay in ms (default 20,000). */
   maxDelayMs?: number;
+  /**
+   * Client-side adaptive rate limiting (default true): once a large share of the last second's
+   * attempts are throttled (more than a fifth, of at least 20), the client's requests are spread
+   * at 70% of the rate that succeeded, which then grows with every success. Costs nothing until
+   * the service throttles. `false` leaves throttling to backoff alone.
+   */
+  adaptive?: boolean;
 }
 
 /** Options of `createBedrockEmbeddings`: where and how to reach Bedrock, and the throughput bounds. */

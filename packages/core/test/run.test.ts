@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, ServiceError, ThrottlingError, ValidationError } from '../src/index.js';
-import { Limiter, retryPolicy, runAll, withRetry } from '../src/run.js';
+import { Limiter, Pacer, retryPolicy, runAll, withRetry } from '../src/run.js';
 import { isRetryable, retryAfterMs } from '../src/transport.js';
 
 /** An error shaped as the AWS SDK throws them. */
@@ -179,5 +179,106 @@ describe('Limiter and runAll', () => {
     // The slot is free again: the aborted waiter did not take it.
     const again = await limiter.acquire(new AbortController().signal);
     again();
+  });
+});
+
+/** A pacer engaged by a second in which `throttled` of `throttled + succeeded` attempts were throttled. */
+function engagedPacer(succeeded: number, throttled: number): Pacer {
+  const pacer = new Pacer();
+  for (let i = 0; i < succeeded; i++) pacer.record(false);
+  for (let i = 0; i < throttled; i++) pacer.record(true);
+  return pacer;
+}
+
+describe('Pacer (adaptive rate limiting)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is not engaged by default, and then costs no timer', async () => {
+    vi.useFakeTimers();
+    const pacer = new Pacer();
+    expect(pacer.rate).toBe(Number.POSITIVE_INFINITY);
+    await pacer.turn(new AbortController().signal);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it.each([
+    ['a few throttled attempts among many', 40, 5],
+    ['fewer than 20 attempts', 5, 10],
+    ['a service that accepts nothing', 0, 50],
+  ])('is not engaged by %s', (_, succeeded, throttled) => {
+    expect(engagedPacer(succeeded, throttled).rate).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('paces at 70% of the rate that succeeded, cut at most once a second, growing with successes', () => {
+    const pacer = engagedPacer(30, 10);
+    expect(pacer.rate).toBeCloseTo(0.7 * 30);
+    // Throttles within the same second do not cut again.
+    for (let i = 0; i < 20; i++) pacer.record(true);
+    expect(pacer.rate).toBeCloseTo(0.7 * 30);
+    for (let i = 0; i < 5; i++) pacer.record(false);
+    expect(pacer.rate).toBeCloseTo(0.7 * 30 + 5 * 0.2);
+  });
+
+  it('withRetry waits for its turn before each attempt and reports each outcome', async () => {
+    vi.useFakeTimers();
+    const pacer = engagedPacer(20, 20); // 14 attempts per second: one every ~71 ms
+    const interval = 1000 / pacer.rate;
+    let calls = 0;
+    const attempt = async () => {
+      calls++;
+      return 'ok';
+    };
+    const first = withRetry(attempt, { ...options(1), pacer });
+    const second = withRetry(attempt, { ...options(1), pacer });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(interval + 1);
+    expect(calls).toBe(2);
+    await expect(Promise.all([first, second])).resolves.toEqual(['ok', 'ok']);
+    // Two successes reported.
+    expect(pacer.rate).toBeCloseTo(14 + 2 * 0.2);
+  });
+
+  it('withRetry reports a throttled attempt, and no other failure, to the pacer', async () => {
+    const failing = (name: string, status: number) => () =>
+      withRetry(
+        async () => {
+          throw awsError(name, status);
+        },
+        { ...options(1), pacer },
+      ).catch((e: unknown) => e);
+    // 4 of 23 throttled: one more throttle makes it more than a fifth.
+    const pacer = engagedPacer(19, 4);
+    expect(pacer.rate).toBe(Number.POSITIVE_INFINITY);
+    expect(await failing('InternalServerException', 500)()).toBeInstanceOf(ServiceError);
+    expect(pacer.rate).toBe(Number.POSITIVE_INFINITY);
+    expect(await failing('ThrottlingException', 429)()).toBeInstanceOf(ThrottlingError);
+    expect(pacer.rate).toBeCloseTo(0.7 * 19);
+  });
+
+  it('an abort while waiting for a turn rejects with AbortError at once, leaving no timer', async () => {
+    vi.useFakeTimers();
+    const pacer = engagedPacer(1, 19); // below 1 attempt per second: floored at 1
+    expect(pacer.rate).toBe(1);
+    await pacer.turn(new AbortController().signal); // takes the free turn
+    const controller = new AbortController();
+    let calls = 0;
+    const waiting = withRetry(
+      async () => {
+        calls++;
+        return 'ok';
+      },
+      { ...options(3), signal: controller.signal, pacer },
+    ).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(vi.getTimerCount()).toBe(1); // the turn's wait
+    controller.abort();
+    const error = await waiting;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ model: 'm' });
+    expect(calls).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -19,9 +19,13 @@ import { PROVIDER_OPTIONS_KEY } from './options.js';
 
 /** What every spec version's model has besides `doEmbed`. */
 interface ModelIdentity {
+  /** Provider name the AI SDK shows in errors and telemetry. */
   readonly provider: string;
+  /** The Bedrock model id or ARN this model calls. */
   readonly modelId: string;
+  /** Most values per `doEmbed`; `embedMany` splits larger lists into calls of this size. */
   readonly maxEmbeddingsPerCall: number;
+  /** Whether `embedMany` may run its calls concurrently. */
   readonly supportsParallelCalls: boolean;
 }
 
@@ -35,18 +39,27 @@ interface ResultV2 {
 
 /** The embedding model interface of spec v3 (`EmbeddingModelV3`, ai@6). */
 export interface EmbeddingModelV3Spec extends ModelIdentity {
+  /** Tells ai@6 which spec this model implements. */
   readonly specificationVersion: 'v3';
+  /** Embeds `values` in order; AI SDK core calls this, applications call `embed`/`embedMany`. */
   doEmbed(options: {
     values: string[];
     abortSignal?: AbortSignal;
     providerOptions?: Record<string, JsonObject>;
     headers?: Record<string, string>;
-  }): PromiseLike<ResultV2 & { warnings: SpecWarning[] }>;
+  }): PromiseLike<
+    ResultV2 & {
+      /** Parameters the model ignored or adjusted, in the spec's warning shape. */
+      warnings: SpecWarning[];
+    }
+  >;
 }
 
 /** The embedding model interface of spec v2 (`EmbeddingModelV2<string>`, ai@5). */
 export interface EmbeddingModelV2Spec extends ModelIdentity {
+  /** Tells ai@5 which spec this model implements. */
   readonly specificationVersion: 'v2';
+  /** Embeds `values` in order; warnings travel in `providerMetadata.bedrock.warnings`. */
   doEmbed(options: {
     values: string[];
     abortSignal?: AbortSignal;
@@ -57,15 +70,26 @@ export interface EmbeddingModelV2Spec extends ModelIdentity {
 
 /** The embedding model interface of spec v1 (`EmbeddingModelV1<string>`, ai@4). */
 export interface EmbeddingModelV1Spec extends ModelIdentity {
+  /** Tells ai@4 which spec this model implements. */
   readonly specificationVersion: 'v1';
+  /** Embeds `values` in order; response headers come back as `rawResponse.headers`. */
   doEmbed(options: {
     values: string[];
     abortSignal?: AbortSignal;
     headers?: Record<string, string | undefined>;
   }): PromiseLike<{
+    /** One vector per value, in input order. */
     embeddings: number[][];
-    usage?: { tokens: number };
-    rawResponse?: { headers?: Record<string, string> };
+    /** Input tokens Bedrock billed, when it reports them. */
+    usage?: {
+      /** Summed over every request the call made. */
+      tokens: number;
+    };
+    /** The last Bedrock response's HTTP details. */
+    rawResponse?: {
+      /** Response headers (request id, token counts). */
+      headers?: Record<string, string>;
+    };
   }>;
 }
 

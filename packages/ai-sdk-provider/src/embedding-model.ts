@@ -34,8 +34,20 @@ export interface JsonObject {
 
 /** A warning in the format of specs v3 and v4: something asked for that was not applied. */
 export type SpecWarning =
-  | { type: 'unsupported'; feature: string; details: string }
-  | { type: 'other'; message: string };
+  | {
+      /** A setting the model does not have was dropped. */
+      type: 'unsupported';
+      /** The setting, as the caller named it. */
+      feature: string;
+      /** Why it was dropped. */
+      details: string;
+    }
+  | {
+      /** Anything else that was not applied. */
+      type: 'other';
+      /** What was not applied and why. */
+      message: string;
+    };
 
 /** A call in the terms every spec version shares. */
 export interface EmbedCall {

@@ -2,6 +2,8 @@
  * `@bedrock-embeddings/ai-sdk-provider`: every AWS Bedrock embedding model as a Vercel AI SDK
  * embedding model, for `embed()` and `embedMany()` of ai@7 (spec v4, the default), ai@6 (v3),
  * ai@5 (v2) and ai@4 (v1).
+ *
+ * @module @bedrock-embeddings/ai-sdk-provider
  */
 export type { EmbeddingModelV1Spec, EmbeddingModelV2Spec, EmbeddingModelV3Spec } from './compat.js';
 export {

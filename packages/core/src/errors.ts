@@ -19,7 +19,9 @@ export type ErrorCode =
 
 /** What every error may carry: the model it concerns and the underlying error. */
 export interface BedrockEmbeddingsErrorOptions {
+  /** The model id as the caller gave it. */
   model?: string;
+  /** The error that led to this one, kept as `cause`. */
   cause?: unknown;
 }
 
@@ -44,7 +46,9 @@ export class ValidationError extends BedrockEmbeddingsError {
   readonly parameter?: string;
   /** When Bedrock answered 400: its error name (`ValidationException`), status and request id. */
   readonly awsErrorName?: string;
+  /** HTTP status of Bedrock's answer (400), when it answered. */
   readonly statusCode?: number;
+  /** AWS request id of that answer, for support cases. */
   readonly requestId?: string;
   /** Requests sent (a 400 is never retried, so 1 when Bedrock answered). */
   readonly attempts?: number;
@@ -66,6 +70,7 @@ export class ValidationError extends BedrockEmbeddingsError {
 
 /** A parameter the model does not have; pass `dropUnsupportedParams: true` to drop it with a warning. */
 export class UnsupportedParameterError extends BedrockEmbeddingsError {
+  /** The parameter the model does not have, as the caller named it. */
   readonly parameter: string;
   /** The common parameters this model supports. */
   readonly supported: string[];
@@ -90,10 +95,13 @@ export class UnknownModelError extends BedrockEmbeddingsError {
 export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
   /** AWS error name, e.g. `ThrottlingException`, `ValidationException`. */
   awsErrorName?: string;
+  /** HTTP status of the last answer. */
   statusCode?: number;
+  /** AWS request id of the last answer. */
   requestId?: string;
   /** Requests sent for this operation, retries included. */
   attempts?: number;
+  /** Whether the failure was of a retryable kind. */
   retryable?: boolean;
   /** The async invoke job the failed request was about (e.g. reading its output from S3). */
   invocationArn?: string;
@@ -101,9 +109,13 @@ export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
 
 /** An error answered by Bedrock (or the connection to it), after the retry layer gave up. */
 export class ServiceError extends BedrockEmbeddingsError {
+  /** AWS error name, e.g. `ThrottlingException`, `ServiceUnavailableException`. */
   readonly awsErrorName?: string;
+  /** HTTP status of the last answer; absent when the connection failed. */
   readonly statusCode?: number;
+  /** AWS request id of the last answer, for support cases. */
   readonly requestId?: string;
+  /** Requests sent for this operation, retries included. */
   readonly attempts?: number;
   /** Whether the failure was of a retryable kind (the retries were exhausted). */
   readonly retryable: boolean;
@@ -154,7 +166,9 @@ export class TimeoutError extends BedrockEmbeddingsError {
 
 /** An async invoke job ended as Failed; `message` includes AWS's failure message. */
 export class AsyncJobFailedError extends BedrockEmbeddingsError {
+  /** The failed job, as `startAsyncEmbed` returned it. */
   readonly invocationArn: string;
+  /** AWS's own reason (`failureMessage` of `GetAsyncInvoke`). */
   readonly failureMessage?: string;
   constructor(
     message: string,
@@ -168,6 +182,7 @@ export class AsyncJobFailedError extends BedrockEmbeddingsError {
 
 /** An async job's output in S3 is missing, unreadable or malformed. */
 export class AsyncOutputError extends BedrockEmbeddingsError {
+  /** The job whose output could not be read. */
   readonly invocationArn: string;
   /** The s3:// location at fault, when known. */
   readonly location?: string;

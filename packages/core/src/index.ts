@@ -2,6 +2,8 @@
  * `@bedrock-embeddings/core`: every AWS Bedrock embedding model behind one client.
  * Adapters import model knowledge from here (`resolveModel`, `families`, `supportedParameters`)
  * and never re-implement it.
+ *
+ * @module @bedrock-embeddings/core
  */
 export { createBedrockEmbeddings, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js';
 export * from './errors.js';

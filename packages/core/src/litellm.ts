@@ -15,6 +15,8 @@
  * - `input_type is required` is raised where the modality really cannot be inferred.
  * - job options (`durationSeconds`, `segmentation_config`, `startSec`, ...) on a sync route are an
  *   unsupported-parameter error (dropped with a warning under `drop_params`), never silently ignored.
+ *
+ * @module @bedrock-embeddings/core/litellm
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -45,13 +47,17 @@ import {
 export interface LiteLLMAwsParams {
   /** Region; else `AWS_REGION_NAME`, `AWS_REGION`, then the AWS SDK's configuration. */
   aws_region_name?: string;
+  /** Static credentials; else the AWS SDK default chain. */
   aws_access_key_id?: string;
+  /** Secret of `aws_access_key_id`; never logged nor put in errors. */
   aws_secret_access_key?: string;
+  /** Session token of temporary credentials. */
   aws_session_token?: string;
   /** Named profile from the shared AWS config files. */
   aws_profile_name?: string;
   /** Bedrock Runtime endpoint; else `api_base`, `AWS_BEDROCK_RUNTIME_ENDPOINT`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`. */
   aws_bedrock_runtime_endpoint?: string;
+  /** Endpoint URL, LiteLLM's generic name (e.g. the emulator's). */
   api_base?: string;
   /** Bedrock API key (bearer); else `AWS_BEARER_TOKEN_BEDROCK`. */
   api_key?: string;
@@ -63,6 +69,7 @@ export interface LiteLLMAwsParams {
 export interface EmbeddingParams extends LiteLLMAwsParams {
   /** `bedrock/<model id>` (InvokeModel) or `bedrock/async_invoke/<model id>` (StartAsyncInvoke). */
   model: string;
+  /** Text(s), or media as base64 `data:` URLs or `s3://` URIs; one embedding per item. */
   input: string | string[];
   /**
    * The modality (`text`, `image`, `video`, `audio`; Marengo 3.0 also `text_image`, `multi_input`),
@@ -71,6 +78,7 @@ export interface EmbeddingParams extends LiteLLMAwsParams {
   input_type?: string;
   /** Async routes: `s3://bucket/prefix` where AWS writes the results. */
   output_s3_uri?: string;
+  /** Output vector length, for models that offer a choice. */
   dimensions?: number;
   /** `float` (default) or `base64` (OpenAI's encoding of float32 vectors). */
   encoding_format?: 'float' | 'base64';
@@ -88,7 +96,9 @@ export interface EmbeddingParams extends LiteLLMAwsParams {
 
 /** One item of `data`: an embedding, or an empty placeholder for a started async job. */
 export interface EmbeddingData {
+  /** Always `embedding`, as OpenAI. */
   object: 'embedding';
+  /** Position of the input this vector belongs to. */
   index: number;
   /** float vector, or a base64 string with `encoding_format: 'base64'`; empty for async jobs. */
   embedding: number[] | string;
@@ -96,15 +106,25 @@ export interface EmbeddingData {
 
 /** LiteLLM's `EmbeddingResponse`, OpenAI-shaped. */
 export interface EmbeddingResponse {
+  /** Always `list`, as OpenAI. */
   object: 'list';
+  /** One entry per input, in input order. */
   data: EmbeddingData[];
   /** The model id without the route prefix. */
   model: string;
+  /** Tokens as Bedrock reported them (0 when it did not). */
   usage: {
+    /** Input tokens. */
     prompt_tokens: number;
+    /** Equal to `prompt_tokens`: embeddings produce no output tokens. */
     total_tokens: number;
-    prompt_tokens_details?: { image_count?: number };
+    /** Breakdown of the input, as OpenAI reports it. */
+    prompt_tokens_details?: {
+      /** Images embedded (multimodal models). */
+      image_count?: number;
+    };
   };
+  /** LiteLLM's side channel: job ARNs, cost and what was not applied. */
   _hidden_params: {
     /** Async routes: the ARN of the (first) job, as LiteLLM. */
     _invocation_arn?: string;
@@ -127,29 +147,50 @@ export interface EmbeddingResponse {
 export interface RetrieveBatchParams extends LiteLLMAwsParams {
   /** The invocation ARN from `_hidden_params._invocation_arn`. */
   batch_id: string;
+  /** Only Bedrock jobs are served. */
   custom_llm_provider: 'bedrock';
+  /** Cancels the call. */
   signal?: AbortSignal;
 }
 
 /** LiteLLM's `LiteLLMBatch` for an async invoke job. */
 export interface BatchResponse {
+  /** The job's invocation ARN. */
   id: string;
+  /** Always `batch`, as OpenAI. */
   object: 'batch';
+  /** Fixed OpenAI-shape value: the job is an embeddings job. */
   endpoint: '/v1/embeddings';
+  /** Empty: Bedrock jobs take no input file. */
   input_file_id: '';
+  /** Fixed OpenAI-shape value. */
   completion_window: '24h';
+  /** The job's state. */
   status: 'in_progress' | 'completed' | 'failed';
   /** Epoch seconds. */
   created_at: number;
+  /** Epoch seconds the job was last seen running. */
   in_progress_at?: number;
+  /** Epoch seconds the job completed. */
   completed_at?: number;
+  /** Epoch seconds the job failed. */
   failed_at?: number;
-  request_counts: { total: 1; completed: 0 | 1; failed: 0 | 1 };
+  /** One Bedrock job is one request. */
+  request_counts: {
+    /** Always 1. */
+    total: 1;
+    /** 1 once the job completed. */
+    completed: 0 | 1;
+    /** 1 once the job failed. */
+    failed: 0 | 1;
+  };
+  /** Bedrock specifics OpenAI's shape has no field for. */
   metadata: {
     /** The S3 folder holding the job's results (`<output_s3_uri>/<job id>/`). */
     output_file_id: string;
     /** AWS's failure message, or `''`. */
     failure_message: string;
+    /** The model the job ran. */
     model_arn: string;
   };
 }

@@ -45,7 +45,12 @@ function list(values: readonly unknown[]): string {
 export function resolveParams(
   request: CommonParams,
   resolved: ResolvedModel,
-): { params: ResolvedParams; warnings: EmbeddingWarning[] } {
+): {
+  /** The parameters with the model's defaults applied and dropped ones removed. */
+  params: ResolvedParams;
+  /** One per parameter dropped because of `dropUnsupportedParams`. */
+  warnings: EmbeddingWarning[];
+} {
   const { spec } = resolved;
   const caps = spec.capabilities;
   const model = resolved.model;

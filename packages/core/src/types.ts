@@ -40,6 +40,7 @@ export type MediaValue = Uint8Array | string;
 
 /** Media with optional explicit details (format such as `png` / `mp4`, S3 bucket owner). */
 export interface MediaInput {
+  /** The media itself: bytes, base64, a `data:` URL or an `s3://` URI. */
   value: MediaValue;
   /** File format, e.g. `png`, `jpeg`, `mp4`, `mp3`. Detected from a data URL or file extension when absent. */
   format?: string;
@@ -51,9 +52,13 @@ export interface MediaInput {
 export type EmbeddingInput =
   | string
   | {
+      /** Text, alone or with media for models that embed them together. */
       text?: string;
+      /** An image (PNG, JPEG, WebP or GIF, as the model allows). */
       image?: MediaValue | MediaInput;
+      /** A video; most models take it only through `startAsyncEmbed`. */
       video?: MediaValue | MediaInput;
+      /** An audio clip; most models take it only through `startAsyncEmbed`. */
       audio?: MediaValue | MediaInput;
       /** Several images with one text (Marengo 3.0 `multi_input`, Cohere v4 interleaved `inputs`). */
       images?: (MediaValue | MediaInput)[];
@@ -61,12 +66,26 @@ export type EmbeddingInput =
 
 /** Media after parsing: where the bytes are, and what they are. */
 export type MediaSource =
-  | { type: 'base64'; data: string }
-  | { type: 's3'; uri: string; bucketOwner?: string };
+  | {
+      /** Inline bytes. */
+      type: 'base64';
+      /** The bytes, base64-encoded, as Bedrock bodies carry them. */
+      data: string;
+    }
+  | {
+      /** Bytes Bedrock reads from S3 itself. */
+      type: 's3';
+      /** `s3://bucket/key` of the object. */
+      uri: string;
+      /** AWS account id that owns the bucket, when not the caller's. */
+      bucketOwner?: string;
+    };
 
 /** Media after parsing: its modality, where its bytes are, and what is known of its format and size. */
 export interface Media {
+  /** Which kind of media this is, detected or given by the input field. */
   modality: Exclude<Modality, 'text'>;
+  /** Where Bedrock finds the bytes: inline or in S3. */
   source: MediaSource;
   /** Lower-case format (`png`, `jpeg`, `mp4`, ...), or undefined when it cannot be known. */
   format?: string;
@@ -78,10 +97,15 @@ export interface Media {
 
 /** An input after parsing and modality detection; what families validate and serialise. */
 export interface NormalizedInput {
+  /** The text, unchanged. */
   text?: string;
+  /** The image, parsed. */
   image?: Media;
+  /** The video, parsed. */
   video?: Media;
+  /** The audio, parsed. */
   audio?: Media;
+  /** Several images sent with the text as one input. */
   images?: Media[];
 }
 
@@ -113,8 +137,11 @@ export interface CommonParams {
 
 /** A warning about something the caller asked for that was not applied. */
 export interface EmbeddingWarning {
+  /** `unsupported-parameter` for a dropped parameter; `other` for anything else not applied. */
   type: 'unsupported-parameter' | 'other';
+  /** The parameter concerned, as the caller named it. */
   parameter?: string;
+  /** What was not applied and why, for logs. */
   message: string;
 }
 
@@ -125,7 +152,12 @@ export interface ModelCapabilities {
   /** Modalities accepted by StartAsyncInvoke (empty: no async support). */
   asyncModalities: Modality[];
   /** Allowed output dimensions and the default; a single allowed value means no choice. */
-  dimensions: { allowed: number[]; default: number };
+  dimensions: {
+    /** Every length the model can return. */
+    allowed: number[];
+    /** The length returned when `dimensions` is not given. */
+    default: number;
+  };
   /** Inputs one InvokeModel request can carry (Cohere 96, others 1). */
   maxInputsPerRequest: number;
   /**
@@ -185,29 +217,39 @@ export interface ModelSpec {
   id: string;
   /** Other base ids that mean the same model (e.g. `amazon.titan-embed-g1-text-02`, `cohere.embed-v4`). */
   aliases?: string[];
+  /** Human-readable name, e.g. `Titan Text Embeddings V2`. */
   name: string;
+  /** What the engine checks before any request. */
   capabilities: ModelCapabilities;
   /**
    * Prices in USD, with the source of each figure (see the README's cost section).
    * Missing fields mean unknown, and cost is reported as undefined rather than guessed.
    */
   pricing?: {
+    /** USD per input token. */
     perInputToken?: number;
+    /** USD per image. */
     perImage?: number;
+    /** USD per second of video. */
     perVideoSecond?: number;
+    /** USD per second of audio. */
     perAudioSecond?: number;
+    /** Where the figures come from (a pricing page and its date). */
     source: string;
   };
 }
 
 /** Parameters after the engine has applied defaults and dropped unsupported ones. */
 export interface ResolvedParams extends Omit<CommonParams, 'dropUnsupportedParams'> {
+  /** Always set: the caller's value or the model's default. */
   dimensions: number;
+  /** The caller's purpose or the model's default; undefined for symmetric models. */
   purpose?: Purpose;
 }
 
 /** Context handed to a family for each call. */
 export interface FamilyContext {
+  /** The model the call resolved to. */
   model: ModelSpec;
   /** The id sent on the wire (profile id or ARN as the caller gave it, after route stripping). */
   modelId: string;
@@ -225,6 +267,7 @@ export interface ParsedResponse {
 
 /** A piece of an async result: one embedding for a segment of the media. */
 export interface EmbeddingSegment {
+  /** The float vector of this segment. */
   embedding: number[];
   /** Nova: `TEXT`, `IMAGE`, `VIDEO`, `AUDIO`, `AUDIO_VIDEO_COMBINED`; Marengo: the embedding option. */
   modality?: string;
@@ -232,13 +275,19 @@ export interface EmbeddingSegment {
   embeddingOption?: string;
   /** Marengo 3.0: `clip` or `asset`. */
   scope?: string;
+  /** Media segments: start, in seconds from the beginning. */
   startSec?: number;
+  /** Media segments: end, in seconds from the beginning. */
   endSec?: number;
   /** Text segments (Nova): character positions. */
   startChar?: number;
+  /** Text segments (Nova): end character position. */
   endChar?: number;
+  /** Position of the segment in the job's output, from 0. */
   segmentIndex: number;
+  /** Nova: `SUCCESS` when the segment was embedded; anything else means it was not. */
   status?: string;
+  /** Nova: why the segment failed, when it did. */
   failureReason?: string;
 }
 
@@ -248,11 +297,13 @@ export type AsyncOutputReader = {
   folderUri: string;
   /** The job's ARN, carried by the `AsyncOutputError`s a family raises (set it when known). */
   invocationArn?: string;
+  /** Reads one output object as text, by key relative to `folderUri` or by full `s3://` URI. */
   readText(uriOrKey: string): Promise<string>;
 };
 
 /** Result of parsing a finished async job's files. */
 export interface AsyncOutput {
+  /** Every segment of the output, in the order the files list them. */
   segments: EmbeddingSegment[];
   /** s3:// URIs of the files read. */
   files: string[];
@@ -264,6 +315,7 @@ export interface AsyncOutput {
  * truncate, normalize, modalities, inputs per request), batching, retries and assembly.
  */
 export interface ModelFamily {
+  /** Which family this is; the engine and the `family` option name it. */
   id: FamilyId;
   /** Models served by this family. Routing matches a base id (or alias) exactly. */
   models: ModelSpec[];
@@ -311,11 +363,24 @@ export interface ModelFamily {
 
 /** Static AWS credentials, or a provider of them (the AWS SDK's `AwsCredentialIdentityProvider`). */
 export type Credentials =
-  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
-  | (() => Promise<{
+  | {
+      /** AWS access key id (`AKIA...` or `ASIA...`). */
       accessKeyId: string;
+      /** The secret that signs requests; never logged nor put in error messages. */
       secretAccessKey: string;
+      /** Session token of temporary credentials. */
       sessionToken?: string;
+      /** When temporary credentials stop working. */
+      expiration?: Date;
+    }
+  | (() => Promise<{
+      /** AWS access key id (`AKIA...` or `ASIA...`). */
+      accessKeyId: string;
+      /** The secret that signs requests; never logged nor put in error messages. */
+      secretAccessKey: string;
+      /** Session token of temporary credentials. */
+      sessionToken?: string;
+      /** When these credentials expire; the SDK asks the provider again before then. */
       expiration?: Date;
     }>);
 
@@ -471,12 +536,17 @@ export type AsyncEmbedStatus = 'in_progress' | 'completed' | 'failed';
 
 /** An async job as Bedrock describes it. */
 export interface AsyncEmbedInfo {
+  /** The job's ARN. */
   invocationArn: string;
+  /** Whether the job is running, done or failed. */
   status: AsyncEmbedStatus;
   /** AWS's reason, when the job failed. */
   failureMessage?: string;
+  /** When the job was started. */
   submitTime?: Date;
+  /** When the job last changed state. */
   lastModifiedTime?: Date;
+  /** When the job ended, once it has. */
   endTime?: Date;
   /** The output location as Bedrock reports it (the prefix given at start, or its job folder). */
   outputS3Uri?: string;
@@ -504,6 +574,7 @@ export interface WaitOptions {
 
 /** The segments of a finished async job, read from its output files in S3. */
 export interface AsyncEmbedResults extends AsyncOutput {
+  /** The job the results belong to. */
   invocationArn: string;
   /** The family whose output format was read. */
   family: FamilyId;
@@ -518,6 +589,7 @@ export interface AsyncResultsOptions {
   family?: FamilyId;
   /** The base model behind such a `modelArn` (needed when `family` has several models). */
   baseModel?: string;
+  /** Stops reading the results with an `AbortError`. */
   signal?: AbortSignal;
 }
 
@@ -529,11 +601,13 @@ export interface ListAsyncEmbedsOptions {
   submittedAfter?: Date;
   /** Only jobs submitted before this time. */
   submittedBefore?: Date;
+  /** The only sort key Bedrock offers: submission time. */
   sortBy?: 'SubmissionTime';
   /** Default `Descending`: newest first. */
   sortOrder?: 'Ascending' | 'Descending';
   /** Jobs per ListAsyncInvokes request, 1 to 1,000 (the iterator fetches every page). */
   pageSize?: number;
+  /** Stops listing with an `AbortError`. */
   signal?: AbortSignal;
 }
 
@@ -549,9 +623,14 @@ export interface BedrockEmbeddings {
    * dropped-parameter warnings. If a start fails midway, repeat the call with the same
    * `clientRequestToken`: jobs already started are returned, not started again.
    */
-  startAsyncEmbed(
-    request: StartAsyncEmbedRequest,
-  ): Promise<AsyncEmbedJob & { jobs: AsyncEmbedJob[]; warnings: EmbeddingWarning[] }>;
+  startAsyncEmbed(request: StartAsyncEmbedRequest): Promise<
+    AsyncEmbedJob & {
+      /** Every job started, one per input, in input order. */
+      jobs: AsyncEmbedJob[];
+      /** Parameters dropped because of `dropUnsupportedParams`. */
+      warnings: EmbeddingWarning[];
+    }
+  >;
   /** The current state of a job (asked in the region named by its ARN). */
   getAsyncEmbed(invocationArn: string, options?: { signal?: AbortSignal }): Promise<AsyncEmbedInfo>;
   /**
@@ -582,6 +661,7 @@ export interface ResolvedModel {
   modelId: string;
   /** Base model id with geo prefix / ARN stripped (the family's `ModelSpec.id`). */
   baseModelId: string;
+  /** The family that serves the model. */
   family: FamilyId;
   /** The model's capabilities and pricing. */
   spec: ModelSpec;

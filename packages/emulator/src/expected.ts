@@ -13,16 +13,29 @@ import type { EmulatedModel, OutputFile } from './models/types.js';
  * Media in an expected-vector input: bytes, a base64 string, a `data:` URL, an `s3://` URI, or an S3
  * location with a bucket owner. The vector depends on the bytes (or on the URI for S3), not on the form.
  */
-export type ExpectedMedia = Uint8Array | string | { s3Uri: string; bucketOwner?: string };
+export type ExpectedMedia =
+  | Uint8Array
+  | string
+  | {
+      /** `s3://bucket/key` of an object in the emulator's S3. */
+      s3Uri: string;
+      /** Account id the request names as the bucket's owner. */
+      bucketOwner?: string;
+    };
 
 /** A text, or an object with the modalities of one input (text and image(s) combine where the model allows). */
 export type ExpectedInput =
   | string
   | {
+      /** The text, as sent. */
       text?: string;
+      /** An image: bytes, base64 or an S3 object. */
       image?: ExpectedMedia;
+      /** Several images with one text (Marengo 3.0, Cohere v4). */
       images?: ExpectedMedia[];
+      /** A video: bytes, base64 or an S3 object. */
       video?: ExpectedMedia;
+      /** An audio clip: bytes, base64 or an S3 object. */
       audio?: ExpectedMedia;
     };
 
@@ -70,6 +83,7 @@ export interface ExpectedSegmentOptions
 
 /** One vector of an async job's output. */
 export interface ExpectedSegment {
+  /** The vector the job writes for this segment. */
   embedding: number[];
   /** Nova: the embedding type (`TEXT`, `VIDEO`, `AUDIO_VIDEO_COMBINED`, ...); Marengo: the embedding option. */
   modality?: string;
@@ -77,13 +91,17 @@ export interface ExpectedSegment {
   embeddingOption?: string;
   /** Marengo 3.0: `clip` or `asset`. */
   scope?: string;
+  /** Media segments: start, in seconds. */
   startSec?: number;
+  /** Media segments: end, in seconds. */
   endSec?: number;
   /** Nova text segments: [startChar, endChar) character positions. */
   startChar?: number;
+  /** Nova text segments: end character position (exclusive). */
   endChar?: number;
   /** Position within its Nova file, or within Marengo's `data` array. */
   segmentIndex: number;
+  /** Nova: `SUCCESS` when the segment was embedded; anything else means it was not. */
   status?: string;
 }
 

@@ -1,4 +1,8 @@
-/** `@bedrock-embeddings/emulator`: a local AWS Bedrock Runtime for embedding models, with S3. */
+/**
+ * `@bedrock-embeddings/emulator`: a local AWS Bedrock Runtime for embedding models, with S3.
+ *
+ * @module @bedrock-embeddings/emulator
+ */
 export { FAIL_TAG } from './async-jobs.js';
 export type {
   ExpectedInput,

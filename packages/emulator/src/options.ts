@@ -18,13 +18,17 @@ export type Operation = 'InvokeModel' | 'StartAsyncInvoke' | 'GetAsyncInvoke' | 
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {
+  /** Access key id requests must be signed with. */
   accessKeyId: string;
+  /** The matching secret key. */
   secretAccessKey: string;
 }
 
 /** Per-model quotas, enforced over a sliding 60-second window (or `windowMs`). */
 export interface Quota {
+  /** Requests allowed per window; more are answered 429. */
   requestsPerMinute?: number;
+  /** Input tokens allowed per window; more are answered 429. */
   tokensPerMinute?: number;
   /**
    * Window the per-minute limits are enforced over, scaled to its length (default 60,000). With
@@ -71,7 +75,12 @@ export interface EmulatorOptions {
   /** Accepted Bedrock API keys, sent as `Authorization: Bearer <key>` (one generated when omitted). */
   apiKeys?: string[];
   /** Added to each successful InvokeModel: `fixedMs + perItemMs * items`. */
-  latency?: { fixedMs?: number; perItemMs?: number };
+  latency?: {
+    /** Added once per request, in ms. */
+    fixedMs?: number;
+    /** Added per input of the request, in ms. */
+    perItemMs?: number;
+  };
   /** Quotas by base model id, or `'*'` for every model without its own entry (each model counted apart). */
   quotas?: Record<string, Quota>;
   /** Injected faults. */
@@ -85,14 +94,23 @@ export interface EmulatorOptions {
   /** Buckets to create in the built-in S3 at start. */
   buckets?: string[];
   /** Use an external S3-compatible server for async output instead of the built-in one. */
-  s3?: { endpoint?: string; credentials?: EmulatorCredentials; region?: string };
+  s3?: {
+    /** URL of the S3-compatible server. */
+    endpoint?: string;
+    /** Credentials for it (default: the emulator's own). */
+    credentials?: EmulatorCredentials;
+    /** Region to sign for (default: the emulator's). */
+    region?: string;
+  };
   /** Called once per request when its exchange ends (answered, reset, released or abandoned). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
 /** What {@link EmulatorOptions.onRequest} reports about one request. */
 export interface RequestLogEntry {
+  /** The `x-amzn-RequestId` the emulator answered with. */
   requestId: string;
+  /** HTTP method. */
   method: string;
   /** The path as sent (labels percent-encoded), without the query. */
   path: string;
@@ -106,6 +124,7 @@ export interface RequestLogEntry {
   errorType: string | undefined;
   /** The fault injected, if any. */
   fault: FaultKind | undefined;
+  /** From the request's arrival to the end of its exchange, in ms. */
   durationMs: number;
 }
 
@@ -123,8 +142,11 @@ export type RuntimeOptions = Pick<
 
 /** Counters since start or the last {@link Emulator.reset}. */
 export interface EmulatorStats {
+  /** Requests received, whatever their answer. */
   requests: {
+    /** Every request. */
     total: number;
+    /** By Bedrock operation (`InvokeModel`, `StartAsyncInvoke`, ...). */
     byOperation: Record<string, number>;
     /** By base model id (InvokeModel and StartAsyncInvoke). */
     byModel: Record<string, number>;
@@ -137,6 +159,7 @@ export interface EmulatorStats {
   connections: number;
   /** TCP connections open now. */
   openConnections: number;
+  /** Injected faults, by kind. */
   faultsInjected: Record<FaultKind, number>;
   /** Requests answered 429 because of a quota (injected throttles are in `faultsInjected.throttle`). */
   throttled: number;

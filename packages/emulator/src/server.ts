@@ -33,6 +33,7 @@ export interface Emulator {
   readonly endpoint: string;
   /** The S3-compatible endpoint async jobs write to (use `forcePathStyle: true`). */
   readonly s3Endpoint: string;
+  /** The region the endpoint answers for; sign requests for it. */
   readonly region: string;
   /** The 12-digit account id in ARNs. */
   readonly accountId: string;

@@ -2,6 +2,8 @@
  * `@bedrock-embeddings/langchain`: every AWS Bedrock embedding model as a LangChain.js
  * `Embeddings` (`BedrockEmbeddings`), with the core's types and typed errors re-exported so a
  * pipeline needs only this import.
+ *
+ * @module @bedrock-embeddings/langchain
  */
 export type {
   AsyncEmbedResults,

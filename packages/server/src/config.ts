@@ -21,8 +21,11 @@ import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, toCoreParams } fr
 export interface LiteLLMParams extends ModelParams {
   /** `bedrock/<model id>`: a base id, a `us.`/`eu.`/... inference profile, or an ARN. */
   model: string;
+  /** Static credentials (or `os.environ/NAME`); else the AWS SDK default chain. */
   aws_access_key_id?: string;
+  /** Secret of `aws_access_key_id`; never logged nor put in errors. */
   aws_secret_access_key?: string;
+  /** Session token of temporary credentials. */
   aws_session_token?: string;
   /** Region; else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the AWS SDK's configuration. */
   aws_region_name?: string;
@@ -42,19 +45,24 @@ export interface LiteLLMParams extends ModelParams {
 
 /** One entry of `model_list`: an alias clients name in `model`, and the Bedrock model behind it. */
 export interface ModelEntry {
+  /** The alias clients put in a request's `model`. */
   model_name: string;
+  /** The Bedrock model behind the alias, its credentials and its parameters. */
   litellm_params: LiteLLMParams;
 }
 
 /** LiteLLM's proxy configuration, the fields this server understands. */
 export interface ServerConfig {
+  /** The models the server offers, one alias each. */
   model_list: ModelEntry[];
+  /** Server-wide settings: access key and request size. */
   general_settings?: {
     /** Clients must send `Authorization: Bearer <master_key>`. */
     master_key?: string;
     /** Largest accepted request body in MB (default 32); larger ones get 413. */
     max_request_size_mb?: number;
   };
+  /** Defaults for every model. */
   litellm_settings?: {
     /** Drop parameters a model does not support instead of answering 400, for every model. */
     drop_params?: boolean;
@@ -67,6 +75,7 @@ export interface ServerConfig {
 
 /** The configuration is invalid; `issues` lists every problem, each with its path. */
 export class ConfigError extends Error {
+  /** Every problem found, one sentence each, so all can be fixed at once. */
   readonly issues: string[];
   constructor(issues: string[], source?: string) {
     super(
@@ -79,13 +88,17 @@ export class ConfigError extends Error {
 
 /** A model alias ready to serve: the resolved model, its client options and parameter defaults. */
 export interface Deployment {
+  /** The alias, as in `model_list`. */
   modelName: string;
   /** `litellm_params.model` as configured. */
   model: string;
+  /** The model as routing resolved it, checked at load time. */
   resolved: ResolvedModel;
+  /** How the core client for this alias reaches Bedrock. */
   clientOptions: ClientOptions;
   /** Identifies `clientOptions` without holding secrets; equal keys share one core client. */
   clientKey: string;
+  /** Default model parameters; a request's own override them. */
   params: ModelParams;
 }
 
@@ -93,7 +106,9 @@ export interface Deployment {
 export interface ResolvedConfig {
   /** By model alias, in configuration order. */
   deployments: Map<string, Deployment>;
+  /** The bearer key clients must send; absent: no authentication. */
   masterKey?: string;
+  /** Largest accepted request body in bytes. */
   maxRequestBytes: number;
 }
 

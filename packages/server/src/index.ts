@@ -1,6 +1,8 @@
 /**
  * `@bedrock-embeddings/server`: an OpenAI-compatible embeddings server for AWS Bedrock, configured
  * like LiteLLM's proxy (`model_list` of aliases, `os.environ/` values, a master key).
+ *
+ * @module @bedrock-embeddings/server
  */
 export {
   ConfigError,

@@ -21,8 +21,11 @@ export const MAX_INPUTS = 2048;
 
 /** A checked `POST /v1/embeddings` body. */
 export interface EmbeddingsRequest {
+  /** The model alias, a key of the configuration's `model_list`. */
   model: string;
+  /** The inputs, a single string already wrapped in a list. */
   input: string[];
+  /** How vectors are returned: JSON numbers, or base64 float32 as OpenAI. */
   encodingFormat: 'float' | 'base64';
   /** Model parameters given in the request (override the alias's `litellm_params`). */
   params: ModelParams;
@@ -30,23 +33,47 @@ export interface EmbeddingsRequest {
 
 /** OpenAI's embeddings response. */
 export interface EmbeddingsResponse {
+  /** Always `list`, as OpenAI. */
   object: 'list';
+  /** One entry per input, in input order. */
   data: EmbeddingData[];
+  /** The alias the request named. */
   model: string;
-  usage: { prompt_tokens: number; total_tokens: number };
+  /** Tokens of the whole request. */
+  usage: {
+    /** Input tokens Bedrock reported (0 when it reported none). */
+    prompt_tokens: number;
+    /** Equal to `prompt_tokens`: embeddings produce no output tokens. */
+    total_tokens: number;
+  };
 }
 
 /** OpenAI's error body. */
 export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
+  /** The error, in OpenAI's shape so OpenAI clients raise their own typed errors. */
+  error: {
+    /** What went wrong and what to do, for people. */
+    message: string;
+    /** OpenAI's error category, e.g. `invalid_request_error`. */
+    type: string;
+    /** The request field at fault, or null. */
+    param: string | null;
+    /** A stable code for programs, or null. */
+    code: string | null;
+  };
 }
 
 /** An error answered to the client: HTTP status and OpenAI's error body. */
 export class HttpError extends Error {
+  /** HTTP status to answer with. */
   readonly status: number;
+  /** OpenAI error type (`invalid_request_error`, `server_error`, ...). */
   readonly type: string;
+  /** The request field at fault, or null. */
   readonly param: string | null;
+  /** A stable code for programs, or null. */
   readonly code: string | null;
+  /** Extra response headers, e.g. `Retry-After` on 429. */
   readonly headers: Record<string, string>;
   constructor(
     status: number,

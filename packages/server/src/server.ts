@@ -19,10 +19,13 @@ import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError
 
 /** What is logged of one request: never headers, bodies or query strings (they may hold keys). */
 export interface RequestLogEntry {
+  /** HTTP method. */
   method: string;
   /** The path, without the query string. */
   path: string;
+  /** HTTP status answered. */
   status: number;
+  /** Time from request to the end of the response, in ms. */
   durationMs: number;
   /** The model alias the request named, when it named one. */
   model?: string;

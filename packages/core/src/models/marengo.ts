@@ -91,7 +91,19 @@ export interface Marengo30AsyncOptions {
    * `fixed` clips of `durationSec` (1-10, default 6) or `dynamic` (shot-based) clips of at least
    * `minDurationSec` (1-5, default 4). AWS's own shape (`{ method, fixed: { durationSec } }`) is accepted too.
    */
-  segmentation?: { method: 'fixed'; durationSec?: number } | { method: 'dynamic'; minDurationSec?: number };
+  segmentation?:
+    | {
+        /** Clips of one length. */
+        method: 'fixed';
+        /** Clip length in seconds, 1-10 (default 6). */
+        durationSec?: number;
+      }
+    | {
+        /** Clips cut at shot boundaries. */
+        method: 'dynamic';
+        /** Shortest clip in seconds, 1-5 (default 4). */
+        minDurationSec?: number;
+      };
 }
 
 const KEYS_27 = ['startSec', 'lengthSec', 'useFixedLengthSec', 'minClipSec', 'embeddingOption'] as const;

@@ -24,7 +24,7 @@ import {
   UnknownModelError,
   ValidationError,
 } from './errors.js';
-import { normalizeInputs } from './inputs.js';
+import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
@@ -220,27 +220,6 @@ async function startAsyncEmbed(
     jobs.push({ invocationArn, jobId, outputS3Uri: `${outputFolderUri(request.outputS3Uri, jobId)}/` });
   }
   return { ...jobs[0]!, jobs, warnings };
-}
-
-/**
- * A family's validation error, re-addressed to the input it concerns (`video.format` ->
- * `input[2].video.format`). A request-level option (`asyncOptions.*`, `providerOptions.*`) keeps its
- * name, and the message says which input it failed for.
- */
-function atInput(error: unknown, path: string): unknown {
-  if (!(error instanceof ValidationError)) return error;
-  const field = error.parameter;
-  const requestLevel = field !== undefined && /^(asyncOptions|providerOptions)\./.test(field);
-  const parameter = requestLevel
-    ? field
-    : field === undefined || field === 'input'
-      ? path
-      : `${path}.${field}`;
-  return new ValidationError(`${error.message} (${requestLevel ? `for ${path}` : parameter})`, {
-    model: error.model,
-    parameter,
-    cause: error,
-  });
 }
 
 /** Errors of the shared input checks, which name `inputs[i]` (`embed`'s field), in `input`'s terms. */

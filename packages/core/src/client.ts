@@ -4,10 +4,11 @@
  */
 import { createAsyncApi } from './async.js';
 import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
-import { normalizeInputs } from './inputs.js';
+import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { planRequests } from './plan.js';
-import { familyOf, resolveModel } from './routing.js';
+import { getFamily } from './registry.js';
+import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
 import { createTransport } from './transport.js';
 import type {
@@ -33,17 +34,6 @@ function positiveInteger(value: number | undefined, fallback: number, parameter:
     throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
   }
   return value;
-}
-
-/** Family validation errors, re-addressed to the input they concern (`text` -> `inputs[3].text`). */
-function atInput(error: unknown, index: number): unknown {
-  if (!(error instanceof ValidationError)) return error;
-  const parameter = `inputs[${index}]${error.parameter === undefined ? '' : `.${error.parameter}`}`;
-  return new ValidationError(`${error.message} (${parameter})`, {
-    parameter,
-    cause: error,
-    model: error.model,
-  });
 }
 
 function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
@@ -91,7 +81,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         { model, parameter: 'model' },
       );
     }
-    const family: ModelFamily = familyOf(resolved);
+    const family: ModelFamily = getFamily(resolved.family);
     const inputs = normalizeInputs(request.inputs, model);
     const { params, warnings } = resolveParams(request, resolved);
     checkInvocation(inputs, resolved, 'sync');
@@ -102,7 +92,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
       try {
         family.validateInput(inputs[i]!, params, validateCtx);
       } catch (error) {
-        throw atInput(error, i);
+        throw atInput(error, `inputs[${i}]`);
       }
     }
 

@@ -284,3 +284,24 @@ export function modalitiesOf(input: NormalizedInput): Modality[] {
   if (input.audio !== undefined) modalities.push('audio');
   return modalities;
 }
+
+/**
+ * A family's validation error, re-addressed to the input it concerns (`text` -> `inputs[3].text` for
+ * `embed`, `video.format` -> `input[2].video.format` for `startAsyncEmbed`). A request-level option
+ * (`asyncOptions.*`, `providerOptions.*`) keeps its name, and the message says which input it failed for.
+ */
+export function atInput(error: unknown, path: string): unknown {
+  if (!(error instanceof ValidationError)) return error;
+  const field = error.parameter;
+  const requestLevel = field !== undefined && /^(asyncOptions|providerOptions)\./.test(field);
+  const parameter = requestLevel
+    ? field
+    : field === undefined || field === 'input'
+      ? path
+      : `${path}.${field}`;
+  return new ValidationError(`${error.message} (${requestLevel ? `for ${path}` : parameter})`, {
+    model: error.model,
+    parameter,
+    cause: error,
+  });
+}

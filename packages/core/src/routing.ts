@@ -162,8 +162,3 @@ export function resolveModel(model: string, options: RouteOptions = {}): Resolve
     idType,
   };
 }
-
-/** The family object of a resolved model. */
-export function familyOf(resolved: ResolvedModel): ModelFamily {
-  return getFamily(resolved.family);
-}

@@ -205,6 +205,32 @@ describe('providerOptions refused before sending (emulator)', () => {
     expect(started).toMatchObject({ parameter: 'providerOptions.segmentedEmbeddingParams.video.source' });
     expect(emu.stats().requests.total).toBe(0);
   });
+  it('names a request-level option by its own name, sync and async alike', async () => {
+    const bedrock = createBedrockEmbeddings({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+      s3Endpoint: emu.s3Endpoint,
+    });
+    const image = { image: { value: 's3://bucket/a.png', format: 'png' } };
+    const sync = await bedrock
+      .embed({ model: NOVA, inputs: ['a', image], providerOptions: { detailLevel: 'ULTRA' } })
+      .catch((error: unknown) => error);
+    expect(sync).toBeInstanceOf(ValidationError);
+    expect(sync).toMatchObject({ model: NOVA, parameter: 'providerOptions.detailLevel' });
+    expect((sync as Error).message).toContain('(for inputs[0])');
+    const started = await bedrock
+      .startAsyncEmbed({
+        model: NOVA,
+        input: [image, image],
+        outputS3Uri: 's3://bucket/out',
+        providerOptions: { detailLevel: 'ULTRA' },
+      })
+      .catch((error: unknown) => error);
+    expect(started).toMatchObject({ model: NOVA, parameter: 'providerOptions.detailLevel' });
+    expect((started as Error).message).toContain('(for input[0])');
+    expect(emu.stats().requests.total).toBe(0);
+  });
 });
 
 describe('checkInvocation', () => {

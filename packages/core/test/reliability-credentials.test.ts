@@ -13,7 +13,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import {
   AbortError,
   AsyncJobFailedError,
-  AsyncOutputError,
   AuthError,
   type BedrockEmbeddings,
   BedrockEmbeddingsError,

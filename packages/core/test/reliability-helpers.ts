@@ -2,8 +2,11 @@
  * Shared by the reliability tests: distinct texts, exact comparison of many vectors with the
  * emulator's expected ones, fault figures, and a scan of errors and captured output for secrets.
  */
+import { Agent } from 'node:http';
 import { inspect } from 'node:util';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Emulator, FaultKind } from '@bedrock-embeddings/emulator';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Every fault kind the emulator injects. */
 export const FAULT_KINDS: FaultKind[] = [
@@ -225,4 +228,39 @@ export function describeRun(figures: FaultRunFigures): string {
     `${figures.requests} sent (${figures.retries} retries), ${figures.faults} faults injected (${kinds}), ` +
     `${figures.vectorsChecked} vectors checked, ${figures.mismatched.length} wrong`
   );
+}
+
+/**
+ * A Bedrock Runtime client (keep-alive HTTP/1.1, as the core builds its own) that logs every request
+ * it starts, through an SDK middleware: "nothing more was sent" is then counted where requests are
+ * sent, not guessed from what reached the server within a window. Pass it as `client`.
+ */
+export function recordingClient(emu: Emulator, maxSockets = 16) {
+  const starts: Array<{ afterAbort: boolean }> = [];
+  let watched: AbortSignal | undefined;
+  const client = new BedrockRuntimeClient({
+    endpoint: emu.endpoint,
+    region: emu.region,
+    credentials: emu.credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets }) }),
+  });
+  client.middlewareStack.add(
+    (next) => (args) => {
+      starts.push({ afterAbort: watched?.aborted === true });
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordStarts', priority: 'low' },
+  );
+  return {
+    client,
+    /** Requests started so far. */
+    sent: () => starts.length,
+    /** Requests started after `signal` (see {@link watch}) aborted. */
+    sentAfterAbort: () => starts.filter((start) => start.afterAbort).length,
+    /** Marks the signal whose abort {@link sentAfterAbort} counts from. */
+    watch(signal: AbortSignal) {
+      watched = signal;
+    },
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BedrockRuntimeClient, GetAsyncInvokeCommand } from '@aws-sdk/client-bedrock-runtime';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AbortError,
@@ -152,6 +153,20 @@ describe('a Nova video job, start to segments', () => {
       'ingest-2026-11-25-1',
     ]);
     expect(emu.stats().requests.byOperation.StartAsyncInvoke).toBe(4);
+    // The output options reached Bedrock: its own record of each job holds them.
+    const runtime = new BedrockRuntimeClient({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+    });
+    for (const job of first.jobs) {
+      const recorded = await runtime.send(new GetAsyncInvokeCommand({ invocationArn: job.invocationArn }));
+      expect(recorded.outputDataConfig?.s3OutputDataConfig).toMatchObject({
+        bucketOwner: request.bucketOwner,
+        kmsKeyId: request.kmsKeyId,
+      });
+    }
+    runtime.destroy();
   });
 
   it('maps dimensions and purpose into the job', async () => {

@@ -268,7 +268,7 @@ describe('S3 read failures', () => {
     );
   });
 
-  it('the output bucket gone: AsyncOutputError with the ARN', async () => {
+  it('the output bucket gone: the job fails (AsyncJobFailedError with the ARN) naming the bucket', async () => {
     const job = await bedrock.startAsyncEmbed({
       model: MARENGO_30,
       input: MARENGO_VIDEO,

@@ -116,6 +116,12 @@ describe('a Nova video job, start to segments', () => {
     expect(comparable(results.segments)).toEqual(comparable(expected));
     expect(results.files[0]).toBe(`${OUT}${job.jobId}/segmented-embedding-result.json`);
     expect(results.files.length).toBeGreaterThan(1);
+    // Usage: the seconds the segments cover, priced per second of video.
+    const seconds =
+      Math.max(...expected.map((s) => s.endSec!)) - Math.min(...expected.map((s) => s.startSec!));
+    expect(results.usage.videoSeconds).toBeCloseTo(seconds, 3);
+    expect(results.usage.audioSeconds).toBeUndefined();
+    expect(results.costUsd).toBeCloseTo(seconds * 7e-4, 9);
   });
 
   it('starts one job per input and returns every ARN, in input order', async () => {

@@ -17,7 +17,7 @@ import {
   UnknownModelError,
   ValidationError,
 } from '../src/index.js';
-import { recordingClient } from './reliability-helpers.js';
+import { recordingClient, withEnv } from './reliability-helpers.js';
 
 const TITAN_V1 = 'amazon.titan-embed-text-v1';
 const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
@@ -479,17 +479,15 @@ describe('credentials', () => {
   });
 
   it('AWS_BEARER_TOKEN_BEDROCK is used without other credentials; explicit credentials win over it', async () => {
-    process.env.AWS_BEARER_TOKEN_BEDROCK = emu.apiKey;
-    try {
+    await withEnv({ AWS_BEARER_TOKEN_BEDROCK: emu.apiKey }, async () => {
       const fromEnv = createBedrockEmbeddings({ endpoint: emu.endpoint, region: emu.region });
       expect((await fromEnv.embed({ model: TITAN_V2, inputs: ['hello'] })).embeddings).toEqual([
         emu.expectedEmbedding(TITAN_V2, 'hello'),
       ]);
-      process.env.AWS_BEARER_TOKEN_BEDROCK = 'ABSKnot-the-right-key-0123456789';
+    });
+    await withEnv({ AWS_BEARER_TOKEN_BEDROCK: 'ABSKnot-the-right-key-0123456789' }, async () => {
       expect((await client().embed({ model: TITAN_V2, inputs: ['hello'] })).embeddings).toHaveLength(1);
-    } finally {
-      delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-    }
+    });
   });
 
   it('a wrong key is an AuthError, not retried, without the key in the message', async () => {

@@ -12,6 +12,7 @@ import {
 import { embedding, retrieveBatch } from '@bedrock-embeddings/core/litellm';
 import { type Emulator, expectedSegments, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withEnv } from './reliability-helpers.js';
 
 let emu: Emulator;
 /** The AWS parameters LiteLLM callers pass, pointed at the emulator. */
@@ -376,29 +377,37 @@ describe('embedding() on async routes', () => {
 
 describe('retrieveBatch()', () => {
   it('asks the region in the ARN when aws_region_name is not given', async () => {
-    const started = await embedding({
-      model: MARENGO_ASYNC,
-      input: 'hello',
-      input_type: 'text',
-      output_s3_uri: OUT,
-      ...aws,
+    // An emulator in a region no default gives: it accepts only requests signed for eu-central-1.
+    const away = await startEmulator({
+      region: 'eu-central-1',
+      credentials: emu.credentials,
+      buckets: ['litellm-out'],
+      asyncJobDurationMs: 50,
     });
-    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_REGION_NAME: process.env.AWS_REGION_NAME };
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_REGION_NAME;
     try {
-      const { aws_region_name: _, ...noRegion } = aws;
-      const status = await retrieveBatch({
-        batch_id: started._hidden_params._invocation_arn!,
-        custom_llm_provider: 'bedrock',
-        ...noRegion,
+      const there = { ...aws, aws_region_name: away.region, aws_bedrock_runtime_endpoint: away.endpoint };
+      const started = await embedding({
+        model: MARENGO_ASYNC,
+        input: 'hello',
+        input_type: 'text',
+        output_s3_uri: OUT,
+        ...there,
       });
-      expect(['in_progress', 'completed']).toContain(status.status);
-    } finally {
-      Object.assign(
-        process.env,
-        Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)),
+      expect(started._hidden_params._invocation_arn).toContain(':eu-central-1:');
+      const { aws_region_name: _, ...noRegion } = there;
+      const status = await withEnv(
+        { AWS_REGION: undefined, AWS_REGION_NAME: undefined, AWS_DEFAULT_REGION: undefined },
+        () =>
+          retrieveBatch({
+            batch_id: started._hidden_params._invocation_arn!,
+            custom_llm_provider: 'bedrock',
+            ...noRegion,
+          }),
       );
+      expect(['in_progress', 'completed']).toContain(status.status);
+      expect(away.stats().requests.byOperation.GetAsyncInvoke).toBe(1);
+    } finally {
+      await away.stop();
     }
   });
 

@@ -6,7 +6,6 @@
  */
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -27,8 +26,8 @@ import {
 } from '@bedrock-embeddings/core';
 import { embedding } from '@bedrock-embeddings/core/litellm';
 import { type Emulator, FAIL_TAG, type FaultKind, startEmulator } from '@bedrock-embeddings/emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { captureOutput, exposedText, secretsIn } from './reliability-helpers.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { captureOutput, closedPort, exposedText, secretsIn, withEnv } from './reliability-helpers.js';
 
 const TITAN = 'amazon.titan-embed-text-v2:0';
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
@@ -46,7 +45,7 @@ const SECRETS = [SECRET, SESSION_TOKEN, API_KEY, WRONG_SECRET, WRONG_API_KEY, WR
 
 let emu: Emulator;
 let output: ReturnType<typeof captureOutput>;
-/** Every error the failure scenarios produced, by scenario. */
+/** Every error the failure scenarios produced, by scenario (for the summary line). */
 const errors = new Map<string, unknown>();
 
 beforeAll(async () => {
@@ -60,11 +59,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   output?.stop();
+  console.log(`[credentials] ${errors.size} failure scenarios scanned; ${output?.lines.length} output lines`);
   await emu?.stop();
 });
 beforeEach(() => {
   emu.reset();
   emu.configure({ faults: undefined, failAsyncJobs: undefined });
+});
+afterEach(() => {
+  // No secret in any warning or log line the test's calls wrote.
+  expect(secretsIn(output.lines.join('\n'), SECRETS)).toEqual([]);
 });
 
 const sigv4 = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: SESSION_TOKEN };
@@ -96,33 +100,9 @@ async function failure(name: string, type: ErrorClass, run: () => Promise<unknow
   if (outcome === undefined) throw new Error(`${name}: expected a failure, but the call succeeded`);
   expect(outcome.error, name).toBeInstanceOf(type);
   errors.set(name, outcome.error);
+  // Scanned here, so each test checks its own errors whatever ran before it.
+  expect(secretsIn(exposedText(outcome.error), SECRETS), `${name} leaks`).toEqual([]);
   return outcome.error as Error;
-}
-
-/** A loopback port that was bound and closed, so nothing listens on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Runs `body` with environment variables set, restoring every one afterwards. */
-async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(vars);
-  try {
-    return await body();
-  } finally {
-    apply(saved);
-  }
 }
 
 const embedOne = (bedrock: BedrockEmbeddings, extra: Partial<EmbedRequest> = {}) =>
@@ -362,20 +342,4 @@ describe('async jobs and S3', () => {
       }),
     );
   });
-});
-
-it('no secret appears in any error, property, warning or log line', () => {
-  output.stop();
-  expect(errors.size).toBeGreaterThanOrEqual(28);
-  const leaks: string[] = [];
-  for (const [name, error] of errors) {
-    const found = secretsIn(exposedText(error), SECRETS);
-    if (found.length > 0) leaks.push(`${name}: ${found.join(', ')}`);
-  }
-  const logged = secretsIn(output.lines.join('\n'), SECRETS);
-  console.log(
-    `[credentials] ${errors.size} failure scenarios scanned; ${output.lines.length} captured output lines`,
-  );
-  expect(leaks).toEqual([]);
-  expect(logged).toEqual([]);
 });

@@ -3,6 +3,7 @@
  * emulator's expected ones, fault figures, and a scan of errors and captured output for secrets.
  */
 import { Agent } from 'node:http';
+import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Emulator, FaultKind } from '@bedrock-embeddings/emulator';
@@ -263,4 +264,33 @@ export function recordingClient(emu: Emulator, maxSockets = 16) {
       watched = signal;
     },
   };
+}
+
+/** A loopback port this test bound and closed, so nothing listens on it (unlike a guessed one). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs `body` with environment variables set (`undefined` removes one), restoring each afterwards. */
+export async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return await body();
+  } finally {
+    apply(saved);
+  }
 }

@@ -4,14 +4,7 @@
  * @module @bedrock-embeddings/emulator
  */
 export { FAIL_TAG } from './async-jobs.js';
-export type {
-  ApplicationProfile,
-  ApplicationProfileOptions,
-  Route,
-  RouteContext,
-  RouteRequest,
-  RouteResponse,
-} from './control-plane.js';
+export type { ApplicationProfile, ApplicationProfileOptions } from './control-plane.js';
 export type {
   ExpectedInput,
   ExpectedMedia,

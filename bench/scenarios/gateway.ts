@@ -23,6 +23,8 @@ export interface GatewayPhase {
   errors: string[];
   wallMs: number;
   requestsPerSecond: number;
+  /** Cooldowns the server's router started during the phase (from its `/metrics`). */
+  cooldowns: number;
   /** InvokeModel requests each emulator received (retries included) and how many it throttled. */
   emulators: { region: string; invokeModel: number; throttled: number }[];
 }
@@ -171,7 +173,15 @@ export async function runGateway(
   let lastStats: Awaited<ReturnType<EmulatorChild['stats']>> | undefined;
   let killing: Promise<void> | undefined;
   try {
+    const cooldowns = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('bedrock_embeddings_deployment_cooldowns_total{'))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    };
     const phase = async (name: string, model: string, seed: number, each?: (done: number) => void) => {
+      const cooldownsBefore = await cooldowns();
       await Promise.all(emulators.filter((emu) => emu.child.connected).map((emu) => emu.reset()));
       const { errors, wallMs } = await drive(client, model, makeTexts(requests, seed), concurrency, each);
       await killing;
@@ -185,6 +195,7 @@ export async function runGateway(
         errors: errors.slice(0, 3),
         wallMs,
         requestsPerSecond: requests / (wallMs / 1000),
+        cooldowns: (await cooldowns()) - cooldownsBefore,
         emulators: stats.map((s, i) => ({
           region: regions[i]!,
           invokeModel: s.requests.byOperation.InvokeModel ?? 0,
@@ -193,7 +204,7 @@ export async function runGateway(
       };
       log(
         `gateway ${name}: ${(wallMs / 1000).toFixed(1)} s, ${result.requestsPerSecond.toFixed(1)} requests/s, ` +
-          `${result.failed} failed, emulators ${result.emulators.map((e) => `${e.invokeModel} (${e.throttled} throttled)`).join(' / ')}`,
+          `${result.failed} failed, ${result.cooldowns} cooldowns, emulators ${result.emulators.map((e) => `${e.invokeModel} (${e.throttled} throttled)`).join(' / ')}`,
       );
       phases.push(result);
     };
@@ -234,13 +245,13 @@ export function formatGateway(result: GatewayResult): string {
   const rows = result.phases.map(
     (phase) =>
       `| ${phase.name} | ${phase.requests} | ${phase.failed} | ${(phase.wallMs / 1000).toFixed(1)} s | ` +
-      `${phase.requestsPerSecond.toFixed(1)} | ${phase.emulators.map((e) => `${e.invokeModel} (${e.throttled} throttled)`).join(' / ')} |`,
+      `${phase.requestsPerSecond.toFixed(1)} | ${phase.cooldowns} | ${phase.emulators.map((e) => `${e.invokeModel} (${e.throttled} throttled)`).join(' / ')} |`,
   );
   return [
     `## Gateway: ${result.quota.requestsPerMinute} requests/min per region, concurrency ${result.concurrency}, openai client${result.quick ? ' (quick)' : ''}`,
     '',
-    '| phase | requests | failed | wall | requests/s | InvokeModel per emulator (us-east-1 / us-west-2) |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| phase | requests | failed | wall | requests/s | cooldowns | InvokeModel per emulator (us-east-1 / us-west-2) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     `Two deployments: ${result.speedup.toFixed(2)}x the throughput of one. ${result.verdict.met ? 'Target met' : 'Target MISSED'}: ${result.verdict.detail}`,

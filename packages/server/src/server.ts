@@ -1,7 +1,7 @@
 /**
- * The HTTP server: OpenAI's `/v1/embeddings` and `/v1/models`, LiteLLM's health routes, bearer
- * authentication with the master key, a body size limit, one log entry per request, and a
- * graceful close that lets requests in flight finish.
+ * The HTTP server: OpenAI's `/v1/embeddings` and `/v1/models`, LiteLLM's health routes and key
+ * headers, CORS, Prometheus `/metrics`, a body size limit, one log entry per request, and a
+ * graceful close that lets requests in flight finish. Requests reach Bedrock through the router.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

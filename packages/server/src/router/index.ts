@@ -58,7 +58,9 @@ export interface RouterObserver {
 
 /** What a task run by {@link Router.run} returns, with the deployment that served it. */
 export interface Routed<T> {
+  /** What the task returned. */
   result: T;
+  /** The deployment that served it. */
   deployment: Deployment;
 }
 
@@ -142,6 +144,7 @@ const MAX_WILDCARD_MODELS = 1000;
 
 /** Routes requests over the deployments of a checked configuration. */
 export class Router {
+  /** The configuration's `router_settings`, checked. */
   readonly settings: RouterSettings;
   readonly #config: ResolvedConfig;
   readonly #clients = new Map<string, BedrockEmbeddings>();
@@ -150,6 +153,7 @@ export class Router {
   readonly #wildcardGroups = new Map<string, Deployment[]>();
   readonly #observer: RouterObserver | undefined;
 
+  /** @param observer told of every attempt and cooldown (the server's metrics). */
   constructor(config: ResolvedConfig, observer?: RouterObserver) {
     this.#config = config;
     this.settings = config.router;
@@ -311,6 +315,8 @@ export class Router {
   /** Puts a failing deployment into cooldown when the module comment's rule says so. */
   #maybeCoolDown(deployment: Deployment, state: DeploymentState, error: unknown): void {
     const now = Date.now();
+    // Requests in flight when it went down fail too: one cooldown, not one per request.
+    if (state.cooldownUntil > now) return;
     const { allowedFails, cooldownMs } = this.settings;
     state.failureTimes.push(now);
     while (state.failureTimes[0]! <= now - cooldownMs) state.failureTimes.shift();

@@ -37,9 +37,13 @@ export interface RouterSettingsConfig {
 
 /** Checked router settings. */
 export interface RouterSettings {
+  /** `routing_strategy` (`usage-based-routing-v2` read as `usage-based-routing`). */
   strategy: RoutingStrategy;
+  /** Rounds over an alias's deployments after the first. */
   numRetries: number;
+  /** `allowed_fails`; undefined: the failure-rate rule. */
   allowedFails?: number;
+  /** `cooldown_time` in ms. */
   cooldownMs: number;
   /** By alias, the aliases to try next, in order. */
   fallbacks: Map<string, string[]>;

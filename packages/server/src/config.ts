@@ -57,8 +57,13 @@ export interface ModelEntry {
   model_name: string;
   /** The Bedrock model behind the alias, its credentials and its parameters. */
   litellm_params: LiteLLMParams;
-  /** LiteLLM's deployment metadata: `id` names the deployment in metrics and `/health`. */
-  model_info?: { id?: string; mode?: string };
+  /** LiteLLM's deployment metadata. */
+  model_info?: {
+    /** Names the deployment in metrics and `/health` (default `<alias>#<n>`). */
+    id?: string;
+    /** LiteLLM's `mode` (`embedding`); accepted, not used. */
+    mode?: string;
+  };
 }
 
 /** LiteLLM's proxy configuration, the fields this server understands. */

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'ABORTED'
   | 'TIMEOUT'
   | 'ASYNC_JOB_FAILED'
-  | 'ASYNC_OUTPUT';
+  | 'ASYNC_OUTPUT'
+  | 'MALFORMED_RESPONSE';
 
 /** What every error may carry: the model it concerns and the underlying error. */
 export interface BedrockEmbeddingsErrorOptions {
@@ -193,5 +194,19 @@ export class AsyncOutputError extends BedrockEmbeddingsError {
     super('ASYNC_OUTPUT', message, options);
     this.invocationArn = options.invocationArn;
     this.location = options.location;
+  }
+}
+
+/**
+ * A response that is not what the model documents: a vector of the wrong length, a value that is
+ * not a finite number, a missing embedding type, too few rows, a body that is not JSON (a proxy's
+ * HTML page). Never retried; `detail` says what was wrong, `requestId` which answer it was.
+ */
+export class MalformedResponseError extends ServiceError {
+  /** What was wrong with the answer, e.g. `embeddings[2] has 7 values, expected 512`. */
+  readonly detail: string;
+  constructor(message: string, details: ServiceErrorDetails & { detail: string }) {
+    super(message, { ...details, retryable: false }, 'MALFORMED_RESPONSE');
+    this.detail = details.detail;
   }
 }

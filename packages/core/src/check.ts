@@ -44,7 +44,9 @@ function ruleOf(type: EmbeddingType | 'float', family: string, dimensions: numbe
       return { length: dimensions, min: 0, max: 255 };
     case 'binary':
       // Cohere packs 8 dimensions per signed byte; Titan V2 sends one 0/1 per dimension.
-      return family === 'cohere' ? { length: dimensions / 8, min: -128, max: 127 } : { length: dimensions, min: 0, max: 1 };
+      return family === 'cohere'
+        ? { length: dimensions / 8, min: -128, max: 127 }
+        : { length: dimensions, min: 0, max: 1 };
     case 'ubinary':
       return { length: dimensions / 8, min: 0, max: 255 };
   }
@@ -117,6 +119,7 @@ function checkRows(
 }
 
 function badValue(name: string, row: number, index: number, value: unknown): string {
-  const shown = typeof value === 'number' ? String(value) : value === undefined ? 'undefined' : JSON.stringify(value);
+  const shown =
+    typeof value === 'number' ? String(value) : value === undefined ? 'undefined' : JSON.stringify(value);
   return `${name}[${row}][${index}] is ${shown?.slice(0, 40)}, not a finite number`;
 }

@@ -106,6 +106,8 @@ export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
   retryable?: boolean;
   /** The async invoke job the failed request was about (e.g. reading its output from S3). */
   invocationArn?: string;
+  /** The delay the last answer's `retry-after` asked for, in ms (waits are capped at `retry.maxDelayMs`). */
+  retryAfterMs?: number;
 }
 
 /** An error answered by Bedrock (or the connection to it), after the retry layer gave up. */
@@ -122,6 +124,8 @@ export class ServiceError extends BedrockEmbeddingsError {
   readonly retryable: boolean;
   /** The async invoke job concerned, when there is one (its results can be read again later). */
   readonly invocationArn?: string;
+  /** The delay the last answer's `retry-after` asked for, in ms (waits are capped at `retry.maxDelayMs`). */
+  readonly retryAfterMs?: number;
   constructor(message: string, details: ServiceErrorDetails = {}, code: ErrorCode = 'SERVICE') {
     super(code, message, details);
     this.awsErrorName = details.awsErrorName;
@@ -130,6 +134,7 @@ export class ServiceError extends BedrockEmbeddingsError {
     this.attempts = details.attempts;
     this.retryable = details.retryable ?? false;
     this.invocationArn = details.invocationArn;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

@@ -4,8 +4,8 @@
  * caller's `AbortSignal`.
  */
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
-import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import { linkAbort, setLongTimeout } from './signals.js';
+import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
 
 /**

@@ -123,3 +123,19 @@ function badValue(name: string, row: number, index: number, value: unknown): str
     typeof value === 'number' ? String(value) : value === undefined ? 'undefined' : JSON.stringify(value);
   return `${name}[${row}][${index}] is ${shown?.slice(0, 40)}, not a finite number`;
 }
+
+/**
+ * What is wrong with one vector of an async output file (wrong length, a value that is not a
+ * finite number), or undefined when it is sound.
+ */
+export function vectorProblem(row: unknown, length: number): string | undefined {
+  if (!Array.isArray(row)) return 'is not a list of numbers';
+  if (row.length !== length) return `has ${row.length} values, expected ${length}`;
+  for (let i = 0; i < length; i++) {
+    const value: unknown = row[i];
+    if (typeof value !== 'number' || value - value !== 0) {
+      return `[${i}] is ${typeof value === 'number' ? String(value) : JSON.stringify(value ?? null)?.slice(0, 40)}, not a finite number`;
+    }
+  }
+  return undefined;
+}

@@ -76,7 +76,10 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const pacerFor = (key: string): Pacer | undefined => {
     if (!policy.adaptive) return undefined;
     let pacer = pacers.get(key);
-    if (pacer === undefined) pacers.set(key, (pacer = new Pacer()));
+    if (pacer === undefined) {
+      pacer = new Pacer();
+      pacers.set(key, pacer);
+    }
     return pacer;
   };
 

@@ -5,6 +5,7 @@
  * Wire format: bedrock-reference.md §4.7 (2.7, AWS "TwelveLabs Marengo Embed 2.7" page) and §4.8
  * (3.0, AWS page plus LiteLLM/stdapi.ai for the body shape); async output: §5.5.
  */
+import { vectorProblem } from '../check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,
@@ -326,9 +327,17 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   if (!isRecord(output) || !Array.isArray(output.data)) {
     throw outputError(reader, ctx, location, 'is malformed: expected an object with a `data` list.');
   }
+  const dimension = ctx.model.capabilities.dimensions.default;
+  if (output.data.length === 0) {
+    throw outputError(reader, ctx, location, 'is malformed: `data` is empty, though the job completed.');
+  }
   const segments = output.data.map((item, position): EmbeddingSegment => {
     if (!isRecord(item) || !isVector(item.embedding)) {
       throw outputError(reader, ctx, location, `is malformed: data[${position}] has no embedding.`);
+    }
+    const problem = vectorProblem(item.embedding, dimension);
+    if (problem !== undefined) {
+      throw outputError(reader, ctx, location, `is malformed: data[${position}].embedding ${problem}.`);
     }
     const embeddingOption = optionalString(item.embeddingOption);
     return {

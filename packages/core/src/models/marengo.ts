@@ -176,14 +176,9 @@ function checkText(text: string, params: ResolvedParams, ctx: FamilyContext): vo
 
 function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
   if (media.source.type === 's3') {
-    // LiteLLM's Marengo 3.0 code requires the owner of an s3:// source (its wording kept).
-    if (is30(ctx) && media.source.bucketOwner === undefined) {
-      throw invalidInput(
-        ctx,
-        `${parameter}.bucketOwner`,
-        "s3:// media requires the 'bucketOwner' parameter, the account id that owns the bucket. Pass `{ value, bucketOwner }`.",
-      );
-    }
+    // `bucketOwner` is optional for 2.7 and 3.0 alike: AWS's S3Location type marks it "Required: No"
+    // (needed only when another account owns the bucket) and the Marengo pages do not mark it
+    // required. The emulator follows the same rule; see its README's list of assumptions.
     checkBucketOwner(media, `${parameter}.bucketOwner`, ctx);
     return;
   }

@@ -28,7 +28,7 @@ import { checkInvocation, resolveParams } from './params.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
-import { env } from './runtime.js';
+import { anySignal, env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
 import type { Transport } from './transport.js';
 import type {
@@ -281,7 +281,7 @@ async function waitForAsyncEmbed(
   const deadlineController = new AbortController();
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadlineController.abort(), timeoutMs);
   const signal = options.signal
-    ? AbortSignal.any([options.signal, deadlineController.signal])
+    ? anySignal([options.signal, deadlineController.signal])
     : deadlineController.signal;
   try {
     let interval = first;

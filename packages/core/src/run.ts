@@ -4,6 +4,7 @@
  * caller's `AbortSignal`.
  */
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
+import { anySignal } from './runtime.js';
 import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
 
@@ -203,7 +204,7 @@ export async function withRetry<T>(
   },
 ): Promise<T> {
   const { policy, timeoutMs, model, pacer } = options;
-  const signal = AbortSignal.any([options.signal]);
+  const signal = anySignal([options.signal]);
   for (let attempts = 1; ; attempts++) {
     if (signal.aborted) throw abortErrorOf(signal, model);
     if (pacer !== undefined) {
@@ -216,7 +217,7 @@ export async function withRetry<T>(
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
     try {
-      const result = await attempt(AbortSignal.any([signal, deadline.signal]));
+      const result = await attempt(anySignal([signal, deadline.signal]));
       pacer?.record(false);
       return result;
     } catch (error) {
@@ -266,7 +267,7 @@ export async function runAll<T>(
     for (const worker of workers) worker.abort(reason);
   };
   // Derived, so that the caller's signal itself gets no listener (it may be shared by many calls).
-  const callSignal = signal === undefined ? undefined : AbortSignal.any([signal]);
+  const callSignal = signal === undefined ? undefined : anySignal([signal]);
   const onAbort = (): void => fail(abortErrorOf(signal!, model), signal!.reason);
   callSignal?.addEventListener('abort', onAbort, { once: true });
 

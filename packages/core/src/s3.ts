@@ -12,7 +12,7 @@ import {
   ThrottlingError,
   TimeoutError,
 } from './errors.js';
-import { env, runtimeName } from './runtime.js';
+import { env, runtimeName, userAgentConfig } from './runtime.js';
 import { isRetryable, isThrottling, withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
@@ -32,6 +32,7 @@ export async function createS3Client(options: ClientOptions, region: string | un
   const { S3Client } = await loadS3();
   const config: S3ClientConfig = {
     maxAttempts: 1,
+    ...userAgentConfig(),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };

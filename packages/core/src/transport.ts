@@ -19,7 +19,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { createRequestHandler } from './http-handler.js';
-import { env, utf8Decode } from './runtime.js';
+import { env, userAgentConfig, utf8Decode } from './runtime.js';
 import type { ClientOptions } from './types.js';
 
 /** What one successful InvokeModel call gives back. */
@@ -80,6 +80,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
       requestHandler ??= createRequestHandler(maxConcurrency);
       const config: BedrockRuntimeClientConfig = {
         requestHandler,
+        ...userAgentConfig(),
         // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
         maxAttempts: 1,
         ...(region === undefined ? {} : { region }),

@@ -3,6 +3,7 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { createBatchApi } from './batch/index.js';
 import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
@@ -190,5 +191,6 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
   };
 }

@@ -25,10 +25,14 @@ import type { AsyncOutputReader, ClientOptions } from './types.js';
  * one attempt per send. A caller's own `s3Client` keeps its settings: its SDK retries (3 attempts by
  * default) then multiply ours; give it `maxAttempts: 1` to avoid that.
  */
-export function createS3Client(options: ClientOptions, region: string | undefined): S3Client {
+export function createS3Client(
+  options: ClientOptions,
+  region: string | undefined,
+  maxAttempts = 1,
+): S3Client {
   if (options.s3Client) return options.s3Client;
   const config: S3ClientConfig = {
-    maxAttempts: 1,
+    maxAttempts,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
@@ -58,14 +62,14 @@ export function isValidS3OutputUri(uri: string): boolean {
 }
 
 /** Splits `s3://bucket/key` into bucket and key; undefined when `uri` is not an s3 URI. */
-function parseS3Uri(uri: string): S3Location | undefined {
+export function parseS3Uri(uri: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match?.[1]) return undefined;
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
 /** `s3://bucket/prefix` and `s3://bucket/prefix/` both joined with `name` by exactly one slash. */
-function joinS3Uri(base: string, name: string): string {
+export function joinS3Uri(base: string, name: string): string {
   return `${base.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
 }
 

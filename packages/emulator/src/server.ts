@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
 import { Authenticator } from './auth.js';
+import { BatchJobs, routeBatch } from './batch-jobs.js';
 import { BedrockError, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
@@ -98,7 +99,7 @@ function route(method: string, path: string): { operation: Operation | undefined
     if (parts.length === 2 && method === 'GET') return { operation: 'ListAsyncInvokes', label: '' };
     if (parts.length === 3 && method === 'GET') return { operation: 'GetAsyncInvoke', label: parts[2]! };
   }
-  return { operation: undefined, label: '' };
+  return routeBatch(method, path) ?? { operation: undefined, label: '' };
 }
 
 function decodeLabel(label: string, invalid: () => BedrockError): string {
@@ -154,6 +155,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: options.latency ?? {},
     asyncJobDurationMs: options.asyncJobDurationMs ?? 200,
     failAsyncJobs: options.failAsyncJobs,
+    batchJobStateMs: options.batchJobStateMs ?? 100,
+    batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
   };
   const stats = new StatsCounter();
@@ -171,6 +174,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     s3,
     durationMs: () => settings.asyncJobDurationMs,
     failureRule: () => settings.failAsyncJobs,
+  });
+  const batchJobs = new BatchJobs({
+    region,
+    accountId,
+    resolver,
+    s3,
+    stateMs: () => settings.batchJobStateMs,
+    minRecords: () => settings.batchMinRecords,
   });
 
   const sockets = new Set<net.Socket>();
@@ -325,6 +336,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
         case 'ListAsyncInvokes':
           return send(exchange, 200, JSON.stringify(jobs.list(query)));
+        default: {
+          const json = operation === 'CreateModelInvocationJob' ? parseJsonBody(body) : undefined;
+          exchange.modelId = batchJobs.modelOf(json);
+          return send(exchange, 200, JSON.stringify(batchJobs.handle(operation, label, query, () => json)));
+        }
       }
     } catch (error) {
       sendError(exchange, error);
@@ -416,11 +432,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       quotas.reset();
       faults.reseed();
       jobs.reset();
+      batchJobs.reset();
     },
     configure(changes) {
       if ('latency' in changes) settings.latency = changes.latency ?? {};
       if ('asyncJobDurationMs' in changes) settings.asyncJobDurationMs = changes.asyncJobDurationMs ?? 200;
       if ('failAsyncJobs' in changes) settings.failAsyncJobs = changes.failAsyncJobs;
+      if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
+      if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
@@ -434,6 +453,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         for (const socket of sockets) socket.destroy();
         await closed;
         await jobs.stop();
+        await batchJobs.close();
         await s3.stop();
       })();
       return stopping;

@@ -123,7 +123,7 @@ describe('startBatchEmbed -> waitForBatchEmbed -> getBatchEmbedResults', () => {
         emu.expectedEmbedding(TITAN, inputs[record.index]!, { dimensions: 256 }),
       );
     }
-    const tokens = records.reduce((sum, record) => sum + (record.inputTokens ?? 0), 0);
+    const tokens = records.reduce((sum, record) => sum + (record.error === undefined ? (record.inputTokens ?? 0) : 0), 0);
     expect(results.usage.inputTokens).toBe(tokens);
     const onDemand = createBedrockEmbeddings().describeModel(TITAN).spec.pricing!.perInputToken!;
     expect(results.costUsd).toBeCloseTo(tokens * onDemand * BATCH_PRICE_RATIO, 12);

@@ -19,6 +19,7 @@
  * makes it Expired instead of finishing.
  */
 import { randomBytes } from 'node:crypto';
+import type { Route } from './control-plane.js';
 import { BedrockError, checkPattern, constraintViolation, validation } from './errors.js';
 import type { ModelResolver } from './model-ids.js';
 import { EmulatedValidationError } from './models/types.js';
@@ -174,24 +175,42 @@ function shuffle<T>(items: T[], seed: string): T[] {
 
 const yieldToServer = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Which batch operation a method and path call (labels still percent-encoded), if any. */
-export function routeBatch(
-  method: string,
-  path: string,
-): { operation: BatchOperation; label: string } | undefined {
-  const parts = path.split('/');
-  if (parts[1] === 'model-invocation-job') {
-    if (parts.length === 2 && method === 'POST') return { operation: 'CreateModelInvocationJob', label: '' };
-    if (parts.length === 3 && method === 'GET')
-      return { operation: 'GetModelInvocationJob', label: parts[2]! };
-    if (parts.length === 4 && method === 'POST' && parts[3] === 'stop') {
-      return { operation: 'StopModelInvocationJob', label: parts[2]! };
-    }
-  }
-  if (parts[1] === 'model-invocation-jobs' && parts.length === 2 && method === 'GET') {
-    return { operation: 'ListModelInvocationJobs', label: '' };
-  }
-  return undefined;
+/** The batch operations at AWS's REST paths, for the emulator's route table. */
+export function batchJobRoutes(jobs: BatchJobs): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/model-invocation-job',
+      operation: 'CreateModelInvocationJob',
+      handle(request) {
+        const body = request.json();
+        const model = jobs.modelOf(body);
+        if (model !== undefined) request.setModel(model);
+        return { body: jobs.create(body) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/model-invocation-job/{jobIdentifier}',
+      operation: 'GetModelInvocationJob',
+      handle: (request) => ({ body: jobs.get(request.params.jobIdentifier ?? '') }),
+    },
+    {
+      method: 'POST',
+      path: '/model-invocation-job/{jobIdentifier}/stop',
+      operation: 'StopModelInvocationJob',
+      handle(request) {
+        jobs.stop(request.params.jobIdentifier ?? '');
+        return { body: {} };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/model-invocation-jobs',
+      operation: 'ListModelInvocationJobs',
+      handle: (request) => ({ body: jobs.list(request.query) }),
+    },
+  ];
 }
 
 /** The batch inference jobs of one emulator. */
@@ -207,21 +226,6 @@ export class BatchJobs {
 
   constructor(private readonly deps: BatchJobsDeps) {}
 
-  /** Answers one batch operation: the JSON response body. */
-  handle(operation: BatchOperation, label: string, query: URLSearchParams, body: () => unknown): unknown {
-    switch (operation) {
-      case 'CreateModelInvocationJob':
-        return this.create(body());
-      case 'GetModelInvocationJob':
-        return describe(this.find(label));
-      case 'StopModelInvocationJob':
-        this.stop(this.find(label));
-        return {};
-      case 'ListModelInvocationJobs':
-        return this.list(query);
-    }
-  }
-
   /** The base model id of a create request, for the request log and stats (undefined if unknown). */
   modelOf(body: unknown): string | undefined {
     if (!isObject(body) || typeof body.modelId !== 'string') return undefined;
@@ -232,7 +236,8 @@ export class BatchJobs {
     }
   }
 
-  private create(body: unknown): { jobArn: string } {
+  /** CreateModelInvocationJob: validates the request and submits the job. */
+  create(body: unknown): { jobArn: string } {
     if (!isObject(body)) throw validation('The request body must be a JSON object.');
     const jobName = checkString(body.jobName, 'jobName', 1, 63, PATTERNS.jobName);
     const roleArn = checkString(body.roleArn, 'roleArn', 0, 2048, PATTERNS.roleArn);
@@ -348,13 +353,12 @@ export class BatchJobs {
     return { jobArn: job.jobArn };
   }
 
-  private find(label: string): Job {
-    let id: string;
-    try {
-      id = decodeURIComponent(label);
-    } catch {
-      throw validation('The provided job identifier is invalid.');
-    }
+  /** GetModelInvocationJob. */
+  get(id: string): Record<string, unknown> {
+    return describe(this.find(id));
+  }
+
+  private find(id: string): Job {
     checkPattern(id, 'jobIdentifier', PATTERNS.jobIdentifier);
     const arn = id.startsWith('arn:')
       ? id
@@ -370,7 +374,9 @@ export class BatchJobs {
     return job;
   }
 
-  private stop(job: Job): void {
+  /** StopModelInvocationJob. */
+  stop(id: string): void {
+    const job = this.find(id);
     if (!ACTIVE.includes(job.status)) {
       throw validation(`The model invocation job ${job.jobArn} cannot be stopped in status ${job.status}.`);
     }
@@ -378,7 +384,8 @@ export class BatchJobs {
     this.setStatus(job, 'Stopping');
   }
 
-  private list(query: URLSearchParams): Record<string, unknown> {
+  /** ListModelInvocationJobs, with its filters, sorting and pagination. */
+  list(query: URLSearchParams): Record<string, unknown> {
     const status = query.get('statusEquals');
     if (status !== null && !STATUSES.includes(status as JobStatus)) {
       throw constraintViolation(

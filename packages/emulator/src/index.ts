@@ -12,6 +12,14 @@ export {
   type BatchOperation,
 } from './batch-jobs.js';
 export type {
+  ApplicationProfile,
+  ApplicationProfileOptions,
+  Route,
+  RouteContext,
+  RouteRequest,
+  RouteResponse,
+} from './control-plane.js';
+export type {
   ExpectedInput,
   ExpectedMedia,
   ExpectedOptions,

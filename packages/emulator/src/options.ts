@@ -13,13 +13,22 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
 ];
 
-/** The Bedrock Runtime operations the emulator serves. */
+/**
+ * The operations the emulator serves: Bedrock Runtime's, and those of the routes served beside it
+ * (control plane: `GetInferenceProfile`, `ListInferenceProfiles`, `GetFoundationModel`,
+ * `ListFoundationModels`; see control-plane.ts).
+ */
 export type Operation =
   | 'InvokeModel'
   | 'StartAsyncInvoke'
   | 'GetAsyncInvoke'
   | 'ListAsyncInvokes'
-  | import('./batch-jobs.js').BatchOperation;
+  | 'GetInferenceProfile'
+  | 'ListInferenceProfiles'
+  | 'GetFoundationModel'
+  | 'ListFoundationModels'
+  | import('./batch-jobs.js').BatchOperation
+  | (string & {});
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {

@@ -72,6 +72,18 @@ async function keysUnder(uri: string): Promise<string[]> {
   return (listing.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
+/** A PNG header with an IHDR chunk of the given size (what image checks read). */
+function png(width: number, height: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(64);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 2, 0, 0, 0], 24);
+  bytes[40] = seed;
+  return bytes;
+}
+
 const text = (i: number) => `document ${i} about topic ${i % 37} and batch number ${Math.floor(i / 100)}`;
 /** Passes the client's checks (under 50,000 characters) but not the model's 8,192-token limit. */
 const overTokenLimit = (i: number) => `${'a '.repeat(9_000)}${i}`;
@@ -123,7 +135,10 @@ describe('startBatchEmbed -> waitForBatchEmbed -> getBatchEmbedResults', () => {
         emu.expectedEmbedding(TITAN, inputs[record.index]!, { dimensions: 256 }),
       );
     }
-    const tokens = records.reduce((sum, record) => sum + (record.error === undefined ? (record.inputTokens ?? 0) : 0), 0);
+    const tokens = records.reduce(
+      (sum, record) => sum + (record.error === undefined ? (record.inputTokens ?? 0) : 0),
+      0,
+    );
     expect(results.usage.inputTokens).toBe(tokens);
     const onDemand = createBedrockEmbeddings().describeModel(TITAN).spec.pricing!.perInputToken!;
     expect(results.costUsd).toBeCloseTo(tokens * onDemand * BATCH_PRICE_RATIO, 12);
@@ -171,6 +186,26 @@ describe('startBatchEmbed -> waitForBatchEmbed -> getBatchEmbedResults', () => {
       }
     }
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 450 }, (_, i) => i));
+  });
+
+  it('embeds Titan Multimodal text and images, counting images at the batch price', async () => {
+    const MM = 'amazon.titan-embed-image-v1';
+    const inputs = Array.from({ length: 100 }, (_, i) =>
+      i % 2 === 0 ? text(i) : { image: png(8 + i, 8, i) },
+    );
+    const started = await start({ model: MM, inputs, dimensions: 384 });
+    await bedrock.waitForBatchEmbed(started.jobArn, { pollIntervalMs: 20 });
+    const results = await bedrock.getBatchEmbedResults(started.jobArn);
+    expect(results.usage.images).toBe(50);
+    const records = await collect(results);
+    expect(records).toHaveLength(100);
+    for (const record of records) {
+      expect(record.embedding).toEqual(emu.expectedEmbedding(MM, inputs[record.index]!, { dimensions: 384 }));
+    }
+    const pricing = createBedrockEmbeddings().describeModel(MM).spec.pricing!;
+    const expected =
+      (results.usage.inputTokens! * pricing.perInputToken! + 50 * pricing.perImage!) * BATCH_PRICE_RATIO;
+    expect(results.costUsd).toBeCloseTo(expected, 12);
   });
 
   it('resumes waiting in a new process from the ARN alone', async () => {
@@ -309,6 +344,30 @@ describe('refused before anything is written to S3', () => {
     expect(error.parameter).toMatch(/^inputs\[250\]/);
     expect(await keysUnder(outputS3Uri)).toEqual([]);
     expect(await countJobs()).toBe(jobsBefore);
+  });
+});
+
+describe('a job name already used', () => {
+  it('in the same input location: refused before writing', async () => {
+    const outputS3Uri = freshOut();
+    const inputs = Array.from({ length: 100 }, (_, i) => text(i));
+    const first = await start({ outputS3Uri, inputs, jobName: 'reused' });
+    const error = await start({ outputS3Uri, inputs, jobName: 'reused' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.parameter).toBe('jobName');
+    expect(first.files.every((uri) => uri.includes('/reused/'))).toBe(true);
+    await bedrock.waitForBatchEmbed(first.jobArn, { pollIntervalMs: 20 });
+    expect(await collect(await bedrock.getBatchEmbedResults(first.jobArn))).toHaveLength(100);
+  });
+
+  it('elsewhere: AWS refuses the job (ConflictException) and the input written is deleted', async () => {
+    const inputs = Array.from({ length: 100 }, (_, i) => text(i));
+    await start({ inputs, jobName: 'twin' });
+    const outputS3Uri = freshOut();
+    const error = await start({ outputS3Uri, inputs, jobName: 'twin' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.awsErrorName).toBe('ConflictException');
+    expect(await keysUnder(outputS3Uri)).toEqual([]);
   });
 });
 

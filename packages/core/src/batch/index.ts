@@ -21,7 +21,13 @@ import type {
   GetModelInvocationJobResponse,
   ModelInvocationJobSummary,
 } from '@aws-sdk/client-bedrock';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import {
   AbortError,
   AsyncOutputError,
@@ -372,6 +378,7 @@ async function startBatchEmbed(
   const s3 = engine.s3();
   const jobName = request.jobName ?? defaultJobName();
   const { signal } = request;
+  await checkUnused(engine, s3, location.bucket, prefix, jobName, model, signal);
   let jobs: Awaited<ReturnType<typeof writeBatchInput>>;
   try {
     jobs = await writeBatchInput(records, {
@@ -450,6 +457,24 @@ async function startBatchEmbed(
         files: job.files.map((file) => file.uri),
       });
     } catch (error) {
+      if (started.length === 0) {
+        // No job runs: leave nothing behind (a retry writes the input again).
+        await Promise.allSettled(
+          [
+            ...jobs.flatMap((written) => written.files.map((file) => file.uri)),
+            ...jobs.map(
+              (written) => `s3://${location.bucket}/${prefix}${written.jobName}${DESCRIPTION_SUFFIX}`,
+            ),
+          ].map((uri) =>
+            s3.send(
+              new DeleteObjectCommand({
+                Bucket: location.bucket,
+                Key: uri.slice(`s3://${location.bucket}/`.length),
+              }),
+            ),
+          ),
+        );
+      }
       if (started.length === 0 || !(error instanceof BedrockEmbeddingsError)) throw error;
       // Jobs already created keep running: name them, so the caller can follow or stop them.
       throw new (error.constructor as typeof ValidationError)(
@@ -465,6 +490,41 @@ async function startBatchEmbed(
     jobs: started,
     warnings,
   };
+}
+
+/**
+ * Refuses a job name whose input folder already holds objects: writing there would overwrite the
+ * input of a job that may still be running (and a failed start would delete it).
+ */
+async function checkUnused(
+  engine: BatchEngine,
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  jobName: string,
+  model: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const base = `${prefix}${jobName}`;
+  const listing = await engine
+    .send(
+      (attemptSignal) =>
+        s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: base }), { abortSignal: attemptSignal }),
+      { model, signal },
+    )
+    .catch((error) => {
+      throw s3WriteError(error, `s3://${bucket}/${base}`, model);
+    });
+  // This job's folder or description, or those of its split jobs (`<name>-2/`, ...).
+  const ours = (key: string) => /^(-\d+)?(\/|\.batch-embed\.json$)/.test(key.slice(base.length));
+  const taken = (listing.Contents ?? []).find((object) => ours(object.Key ?? ''));
+  if (taken !== undefined) {
+    invalid(
+      model,
+      'jobName',
+      `\`s3://${bucket}/${taken.Key}\` already exists: job name \`${jobName}\` was used with this input location; choose another jobName or inputS3Uri`,
+    );
+  }
 }
 
 function withoutProviderOptions<T extends { providerOptions?: unknown }>(

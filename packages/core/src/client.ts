@@ -4,7 +4,8 @@
  */
 import { createAsyncApi } from './async.js';
 import { createBatchApi } from './batch/index.js';
-import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
+import { checkResponse, malformed } from './check.js';
+import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { planRequests } from './plan.js';
@@ -70,8 +71,18 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
-  // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
-  const pacer = policy.adaptive ? new Pacer() : undefined;
+  // AWS quotas are per model and region (and account): so is pacing, and so is the limiter's
+  // queue, so one throttled model never slows another sharing this client.
+  const pacers = new Map<string, Pacer>();
+  const pacerFor = (key: string): Pacer | undefined => {
+    if (!policy.adaptive) return undefined;
+    let pacer = pacers.get(key);
+    if (pacer === undefined) {
+      pacer = new Pacer();
+      pacers.set(key, pacer);
+    }
+    return pacer;
+  };
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
@@ -98,6 +109,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     }
 
     const planned = planRequests(inputs, resolved.spec.capabilities);
+    const key = `${resolved.modelId} ${resolved.region ?? ''}`;
+    const pacer = pacerFor(key);
     const responses = await runAll(
       planned.length,
       async (index, signal) => {
@@ -119,26 +132,26 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
             timeoutMs,
             model,
             redact: transport.redact,
+            limiter,
+            key,
             ...(pacer === undefined ? {} : { pacer }),
           },
         );
+        const expected = {
+          model,
+          modelId: resolved.modelId,
+          family: resolved.family,
+          count: batch.length,
+          params,
+          ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
+        };
         let parsed: ParsedResponse;
         try {
           parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
         } catch (error) {
-          if (error instanceof BedrockEmbeddingsError) throw error;
-          throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
-            model,
-            cause: error,
-            requestId: sent.requestId,
-          });
+          throw malformed(error, expected);
         }
-        if (parsed.embeddings.length !== batch.length) {
-          throw new ServiceError(
-            `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-            { model, requestId: sent.requestId },
-          );
-        }
+        checkResponse(parsed, expected);
         return {
           parsed,
           tokens: parsed.inputTokens ?? sent.headerInputTokens,
@@ -146,7 +159,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           headers: sent.headers ?? {},
         };
       },
-      { limiter, model, signal: request.signal },
+      { workers: limiter.limit, model, signal: request.signal },
     );
 
     // Assemble in input order.

@@ -42,6 +42,7 @@ import { getFamily } from '../registry.js';
 import { resolveModel } from '../routing.js';
 import { abortErrorOf, type RetryPolicy, withRetry } from '../run.js';
 import { createS3Client, isValidS3OutputUri, joinS3Uri, parseS3Uri } from '../s3.js';
+import { linkAbort, setLongTimeout } from '../signals.js';
 import type { Transport } from '../transport.js';
 import type {
   BedrockEmbeddings,
@@ -98,9 +99,6 @@ const KMS_KEY =
   /^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:\d{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]+))$/;
 const TAG_TEXT = /^[a-zA-Z0-9\s._:/=+@-]*$/;
 const DESCRIPTION_SUFFIX = '.batch-embed.json';
-
-/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days); longer waits are chained. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STATUS: Record<BatchAwsStatus, BatchEmbedStatus> = {
   Submitted: 'queued',
@@ -689,27 +687,20 @@ function positive(value: number | undefined, name: string): number | undefined {
   return value;
 }
 
-/** Resolves true after `ms` (any length: chained timers of at most 2^31 - 1 ms), false once `signal` fires. */
-async function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  let left = ms;
-  while (left > 0) {
-    if (signal.aborted) return false;
-    const step = Math.min(left, MAX_TIMER_MS);
-    const slept = await new Promise<boolean>((resolve) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, step);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    if (!slept) return false;
-    left -= step;
-  }
-  return !signal.aborted;
+/** Resolves true after `ms` (any length: see `setLongTimeout`), false as soon as `signal` fires. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      cancel();
+      resolve(false);
+    };
+    const cancel = setLongTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function jobEnded(info: BatchEmbedInfo): BatchJobFailedError {
@@ -747,7 +738,6 @@ async function waitForBatchEmbed(
   );
   const timeoutMs = positive(options.timeoutMs, 'timeoutMs');
   const started = Date.now();
-  const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + timeoutMs;
   const timeout = () =>
     new TimeoutError(
       `Batch job ${jobArn} did not finish within ${timeoutMs} ms; it keeps running: call waitForBatchEmbed again with the same ARN to resume`,
@@ -757,38 +747,42 @@ async function waitForBatchEmbed(
     new AbortError('Waiting for the batch job was aborted', { cause: options.signal?.reason });
   // The caller's signal and the deadline both cancel a poll in flight.
   const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  const deadlineWatch =
+  const unlink = linkAbort(options.signal, controller);
+  let timedOut = false;
+  const cancelDeadline =
     timeoutMs === undefined
-      ? undefined
-      : sleep(timeoutMs, signal).then((passed) => passed && controller.abort());
+      ? () => {}
+      : setLongTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs);
+  const { signal } = controller;
   try {
     let interval = first;
     for (;;) {
       if (options.signal?.aborted) throw aborted();
-      if (Date.now() >= deadline) throw timeout();
+      if (timedOut) throw timeout();
       let info: BatchEmbedInfo;
       try {
         info = await getBatchEmbed(engine, jobArn, { signal });
       } catch (error) {
         if (options.signal?.aborted) throw aborted();
-        if (controller.signal.aborted) throw timeout();
+        if (timedOut) throw timeout();
         throw error;
       }
       options.onProgress?.(info, Date.now() - started);
       if (info.status === 'completed') return info;
       if (info.status === 'failed' || info.status === 'expired' || info.status === 'stopped')
         throw jobEnded(info);
-      const wait = Math.min(interval, deadline - Date.now());
-      if (!(await sleep(Math.max(wait, 0), signal))) {
+      if (!(await sleep(interval, signal))) {
         if (options.signal?.aborted) throw aborted();
         throw timeout();
       }
       interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
     }
   } finally {
-    controller.abort();
-    await deadlineWatch;
+    cancelDeadline();
+    unlink();
   }
 }
 

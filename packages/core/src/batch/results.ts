@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data.html) and checked:
  * every input exactly once, every vector of the right length with finite values.
  */
+import { checkResponse } from '../check.js';
 import { AsyncOutputError, BedrockEmbeddingsError } from '../errors.js';
 import type { EmbeddingType, FamilyContext, ModelFamily, ResolvedParams } from '../types.js';
 import type { BatchEmbedRecord } from './types.js';
@@ -48,18 +49,6 @@ async function* linesOf(chunks: AsyncIterable<string>): AsyncGenerator<string> {
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A vector of `length` finite numbers, or the reason it is not. */
-function vectorProblem(vector: unknown, length: number | undefined): string | undefined {
-  if (!Array.isArray(vector)) return 'is not an array';
-  if (length !== undefined && vector.length !== length)
-    return `has ${vector.length} values, expected ${length}`;
-  for (let i = 0; i < vector.length; i++) {
-    if (typeof vector[i] !== 'number' || !Number.isFinite(vector[i]))
-      return `has a non-finite value at [${i}]`;
-  }
-  return undefined;
-}
 
 /** Everything the reader needs about the job. */
 export interface ReadContext {
@@ -164,19 +153,25 @@ function parseLine(
     }
     throw error;
   }
+  try {
+    // The same check as every synchronous answer: one vector of the asked length, finite values,
+    // every requested embedding type present and in range.
+    checkResponse(output, {
+      model: read.description.model,
+      modelId: read.ctx.modelId,
+      family: read.family.id,
+      count: 1,
+      params,
+    });
+  } catch (error) {
+    throw fail(`inputs[${index}]: ${(error as Error).message}`, error);
+  }
   const embedding = output.embeddings[0];
-  const problem =
-    output.embeddings.length !== 1
-      ? `${output.embeddings.length} vectors`
-      : vectorProblem(embedding, params.dimensions);
-  if (problem !== undefined) throw fail(`the embedding of inputs[${index}] ${problem}`);
   let byType: Partial<Record<EmbeddingType, number[]>> | undefined;
   for (const [type, vectors] of Object.entries(output.embeddingsByType ?? {})) {
-    const vector = vectors?.[0];
-    const typeProblem = vectorProblem(vector, undefined);
-    if (typeProblem !== undefined) throw fail(`the ${type} embedding of inputs[${index}] ${typeProblem}`);
+    if (vectors?.[0] === undefined) continue;
     byType ??= {};
-    byType[type as EmbeddingType] = vector!;
+    byType[type as EmbeddingType] = vectors[0];
   }
   return {
     recordId,

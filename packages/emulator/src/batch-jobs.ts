@@ -58,9 +58,11 @@ const STATUSES: readonly JobStatus[] = [
 ];
 const ACTIVE: readonly JobStatus[] = ['Submitted', 'Validating', 'Scheduled', 'InProgress'];
 
-/** Job tags that steer the emulated job. */
+/** Job tag: the job fails while validating, with the tag's value as its message. */
 export const BATCH_FAIL_TAG = 'emulator:fail';
+/** Job tag: the job fails after half its records, with the tag's value as its message. */
 export const BATCH_FAIL_MIDWAY_TAG = 'emulator:fail-midway';
+/** Job tag: the job ends Expired instead of finishing. */
 export const BATCH_EXPIRE_TAG = 'emulator:expire';
 
 /**

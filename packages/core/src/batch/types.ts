@@ -206,6 +206,7 @@ export interface BatchEmbedSuccess {
   embeddingsByType?: Partial<Record<EmbeddingType, number[]>>;
   /** Tokens Bedrock counted for this input. */
   inputTokens?: number;
+  /** Absent on success: `record.error === undefined` tells the two kinds apart. */
   error?: undefined;
 }
 
@@ -222,6 +223,7 @@ export interface BatchEmbedFailure {
     /** AWS's `errorMessage`. */
     message: string;
   };
+  /** Absent on failure. */
   embedding?: undefined;
 }
 

@@ -239,3 +239,19 @@ export class MalformedResponseError extends ServiceError {
     this.detail = details.detail;
   }
 }
+
+/**
+ * Inputs of an `embedStream` that could not be embedded (under `onError: 'throw'`). `code` is that
+ * of `cause`, the underlying error (a `ValidationError` naming the input, or the request's error).
+ */
+export class InputsFailedError extends BedrockEmbeddingsError {
+  /** The failed inputs' indices in the stream, ascending. */
+  readonly indices: number[];
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & { indices: number[]; cause: BedrockEmbeddingsError },
+  ) {
+    super(options.cause.code, message, options);
+    this.indices = options.indices;
+  }
+}

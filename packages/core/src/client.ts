@@ -3,6 +3,7 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { createBatchApi } from './batch/index.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation } from './params.js';
@@ -134,5 +135,6 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
     ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
   };
 }

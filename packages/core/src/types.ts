@@ -425,6 +425,11 @@ export interface ClientOptions {
   s3Client?: import('@aws-sdk/client-s3').S3Client;
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
+  /**
+   * Endpoint of the Bedrock control plane (batch jobs); else `AWS_ENDPOINT_URL_BEDROCK`, else
+   * `endpoint` (the emulator serves both on one port), else AWS's.
+   */
+  bedrockEndpoint?: string;
   /** Requests in flight at once, per client (default 16). */
   maxConcurrency?: number;
   /** Retries of throttled and failed requests (default: 8 attempts, exponential backoff with full jitter). */
@@ -659,6 +664,44 @@ export interface BedrockEmbeddings {
    * {@link EmbedStreamRequest}.
    */
   embedStream(request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk>;
+  /**
+   * Bedrock batch inference: validates every input, writes the JSONL records to S3 (split into
+   * files and jobs by AWS's quotas) and creates the job(s). Half the on-demand price; hours of latency.
+   */
+  startBatchEmbed(
+    request: import('./batch/types.js').StartBatchEmbedRequest,
+  ): Promise<import('./batch/types.js').StartedBatchEmbed>;
+  /** A batch job's state and record counts. */
+  getBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * Polls a batch job until it ends: resolves when it completed (also partially); rejects with
+   * `BatchJobFailedError` when it failed, expired or was stopped, `TimeoutError` after `timeoutMs`,
+   * `AbortError` when `signal` fires. Any process can wait for a job by its ARN.
+   */
+  waitForBatchEmbed(
+    jobArn: string,
+    options?: import('./batch/types.js').WaitForBatchOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Asks AWS to stop a batch job; returns its state (`stopping`, then `stopped`). */
+  stopBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Every batch job matching the filters, across all pages. */
+  listBatchEmbeds(
+    options?: import('./batch/types.js').ListBatchEmbedsOptions,
+  ): AsyncIterable<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * A finished batch job's results, streamed from its output files: every input exactly once with
+   * its index (else `AsyncOutputError`), plus AWS's manifest, usage and cost at the batch price.
+   */
+  getBatchEmbedResults(
+    jobArn: string,
+    options?: import('./batch/types.js').BatchResultsOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedResults>;
 }
 
 /** A model string resolved by routing: the wire id, the family and the model's capabilities. */

@@ -11,6 +11,7 @@ import { planRequests } from './plan.js';
 import { getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
+import { checkSignal } from './signals.js';
 import { createTransport } from './transport.js';
 import type {
   BedrockEmbeddings,
@@ -97,6 +98,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const { params, warnings } = resolveParams(request, resolved);
     checkInvocation(inputs, resolved, 'sync');
     const headers = checkHeaders(request.headers, model);
+    const signal = checkSignal(request.signal, model);
     const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
@@ -158,7 +160,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           headers: sent.headers ?? {},
         };
       },
-      { workers: limiter.limit, model, signal: request.signal },
+      { workers: limiter.limit, model, signal },
     );
 
     // Assemble in input order.

@@ -3,7 +3,7 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
-import { checkResponse, malformed } from './check.js';
+import { checkResponse, expectedParams, malformed } from './check.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
@@ -110,6 +110,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     }
 
     const planned = planRequests(inputs, resolved.spec.capabilities);
+    const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
     const key = `${resolved.modelId} ${resolved.region ?? ''}`;
     const pacer = pacerFor(key);
     const responses = await runAll(
@@ -138,21 +139,21 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
             ...(pacer === undefined ? {} : { pacer }),
           },
         );
-        const expected = {
+        const expectation = {
           model,
           modelId: resolved.modelId,
           family: resolved.family,
           count: batch.length,
-          params,
+          params: expected,
           ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
         };
         let parsed: ParsedResponse;
         try {
           parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
         } catch (error) {
-          throw malformed(error, expected);
+          throw malformed(error, expectation);
         }
-        checkResponse(parsed, expected);
+        checkResponse(parsed, expectation);
         return {
           parsed,
           tokens: parsed.inputTokens ?? sent.headerInputTokens,

@@ -50,7 +50,7 @@ describe('a credential provider that never resolves', () => {
       region: hostile.region,
       credentials: credentials.provider,
       maxConcurrency: 1,
-      requestTimeoutMs: 200,
+      requestTimeoutMs: 1_000,
       retry: { maxAttempts: 1 },
     });
     const before = hostile.requests.length;

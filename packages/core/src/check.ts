@@ -44,7 +44,8 @@ export function expectedParams(
     if (source !== 'dimensions' && source !== 'embeddingTypes') continue;
     let value: unknown = params.providerOptions;
     for (const key of path.split('.')) {
-      value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+      value =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     }
     if (source === 'dimensions' && typeof value === 'number') expected.dimensions = value;
     if (source === 'embeddingTypes' && Array.isArray(value)) {

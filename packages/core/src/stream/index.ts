@@ -31,6 +31,7 @@ import { planRequests } from '../plan.js';
 import { abortErrorOf } from '../run.js';
 import { anySignal } from '../runtime.js';
 import { type BatchResult, type PreparedCall, prepareCall, type SendContext, sendBatch } from '../send.js';
+import { checkSignal } from '../signals.js';
 import type {
   BedrockEmbeddings,
   EmbeddingInput,
@@ -61,6 +62,7 @@ function embedStream(context: StreamContext, request: EmbedStreamRequest): Async
   const call = prepareCall(request);
   checkInvocation([], call.resolved, 'sync');
   const { model } = call.resolved;
+  checkSignal(request.signal, model);
   const onError = request.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') {
     throw new ValidationError(`${model}: \`onError\` must be 'throw' or 'skip', not ${String(onError)}.`, {

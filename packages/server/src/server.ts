@@ -204,7 +204,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     entry.model = request.model;
     // Metrics name the alias as configured (a wildcard by its pattern), so labels stay few.
     entry.alias = router.lookup(request.model)[0]!.modelName;
-    const { result } = await router.run(
+    const { result, deployment } = await router.run(
       request.model,
       (deployment, client, attemptSignal): Promise<EmbedResult> => {
         const { common, modality } = toCoreParams({ ...deployment.params, ...request.params });
@@ -214,6 +214,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       },
       { signal, tokensOf: (embedded) => embedded.usage.inputTokens ?? 0 },
     );
+    // `cacheHits` is set by the core when the deployment's client has an embedding cache.
+    if ('cacheHits' in result && typeof result.cacheHits === 'number')
+      metrics.cacheHits(deployment, result.cacheHits);
     const tokens = result.usage.inputTokens ?? 0;
     return {
       object: 'list',

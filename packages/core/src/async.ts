@@ -28,8 +28,9 @@ import { checkInvocation, resolveParams } from './params.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
-import { anySignal, env } from './runtime.js';
+import { env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
+import { linkAbort, setLongTimeout } from './signals.js';
 import type { Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
@@ -278,11 +279,14 @@ async function waitForAsyncEmbed(
     );
 
   // One signal for both the caller's abort and the deadline, so a poll in flight stops at either.
+  // Timers are chunked (`setLongTimeout`): 30 days, or a poll interval of 2^31 ms, never fire early.
   const deadlineController = new AbortController();
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadlineController.abort(), timeoutMs);
-  const signal = options.signal
-    ? anySignal([options.signal, deadlineController.signal])
-    : deadlineController.signal;
+  const cancelTimer =
+    timeoutMs === undefined ? undefined : setLongTimeout(() => deadlineController.abort(), timeoutMs);
+  const combined = new AbortController();
+  const unlinkCaller = linkAbort(options.signal, combined);
+  const unlinkDeadline = linkAbort(deadlineController.signal, combined);
+  const signal = combined.signal;
   try {
     let interval = first;
     for (;;) {
@@ -306,7 +310,9 @@ async function waitForAsyncEmbed(
       interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
     }
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    cancelTimer?.();
+    unlinkCaller();
+    unlinkDeadline();
   }
 }
 
@@ -553,10 +559,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const cancel = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);

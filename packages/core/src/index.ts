@@ -16,4 +16,5 @@ export { titanText } from './models/titan-text.js';
 export { checkInvocation, resolveParams, supportedParameters } from './params.js';
 export { families, getFamily } from './registry.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
+export { PROGRESS_INTERVAL_MS } from './stream/index.js';
 export type * from './types.js';

@@ -13,7 +13,7 @@ import {
   TimeoutError,
 } from './errors.js';
 import { env, runtimeName, userAgentConfig } from './runtime.js';
-import { isRetryable, isThrottling, withoutRawExchange } from './transport.js';
+import { guardCredentials, isRetryable, isThrottling, withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
 /**
@@ -37,7 +37,7 @@ export async function createS3Client(options: ClientOptions, region: string | un
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
   if (region !== undefined) config.region = region;
-  if (options.credentials !== undefined) config.credentials = options.credentials;
+  if (options.credentials !== undefined) config.credentials = guardCredentials(options.credentials);
   if (options.profile !== undefined) config.profile = options.profile;
   const endpoint = options.s3Endpoint ?? env('AWS_ENDPOINT_URL_S3');
   if (endpoint !== undefined) {

@@ -453,6 +453,8 @@ export interface EmbedRequest extends CommonParams {
   signal?: AbortSignal;
   /** Extra HTTP headers sent with each request. */
   headers?: Record<string, string>;
+  /** Called a few times a second while the call runs, and once at its end. */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** What a call consumed: tokens as Bedrock reports them, and media counted from the inputs. */
@@ -651,6 +653,12 @@ export interface BedrockEmbeddings {
    * `family` and `baseModel` as in `EmbedRequest`.
    */
   describeModel(model: string, family?: FamilyId, baseModel?: string): ResolvedModel;
+  /**
+   * Embeds any number of inputs read lazily from an `Iterable` or `AsyncIterable`, in bounded
+   * memory: chunks of vectors come back in input order as the consumer asks for them. See
+   * {@link EmbedStreamRequest}.
+   */
+  embedStream(request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk>;
 }
 
 /** A model string resolved by routing: the wire id, the family and the model's capabilities. */
@@ -676,3 +684,76 @@ export interface ResolvedModel {
    */
   idType: 'base' | 'inference-profile' | 'foundation-model-arn' | 'inference-profile-arn' | 'opaque';
 }
+
+/** How far a call has got, as `onProgress` reports it (counts since the call began). */
+export interface EmbedProgress {
+  /** Inputs embedded (their vectors returned or yielded). */
+  inputsDone: number;
+  /** Inputs that failed (bad locally, rejected by Bedrock, or their request failed after retries). */
+  inputsFailed: number;
+  /** InvokeModel requests sent, retries not counted. */
+  requests: number;
+  /** Attempts beyond the first of each request. */
+  retries: number;
+  /** Input tokens Bedrock reported so far. */
+  inputTokens: number;
+  /** Estimated cost so far in USD; undefined when a price or a token count is unknown. */
+  costUsd?: number;
+  /** Milliseconds since the call began. */
+  elapsedMs: number;
+}
+
+/** One `embedStream` call: `embed`'s parameters, inputs from any (async) iterable. */
+export interface EmbedStreamRequest extends Omit<EmbedRequest, 'inputs'> {
+  /**
+   * The inputs, read lazily: at most about twice the client's `maxConcurrency` times the model's
+   * inputs per request are read ahead of the chunk the consumer is at.
+   */
+  inputs: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>;
+  /**
+   * `throw` (default): every chunk before the failure is yielded, then the iteration throws an
+   * `InputsFailedError` naming the inputs. `skip`: failed inputs come as `{ start, errors }` chunks
+   * and the stream goes on.
+   */
+  onError?: 'throw' | 'skip';
+}
+
+/** Consecutive inputs embedded: `embeddings[k]` is the vector of input `start + k`. */
+export interface EmbedStreamVectors {
+  /** Index of the chunk's first input in the stream. */
+  start: number;
+  /** Float vectors of inputs `start`, `start + 1`, ... */
+  embeddings: number[][];
+  /** Other encodings asked for with `embeddingTypes`, aligned with `embeddings`. */
+  embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
+  /** Tokens and media of the requests whose first input is in this chunk. */
+  usage: Usage;
+  /** AWS request ids of those requests. */
+  requestIds: string[];
+  /** Never set on a chunk of vectors. */
+  errors?: undefined;
+}
+
+/** Consecutive inputs that failed (under `onError: 'skip'`), each with its error. */
+export interface EmbedStreamErrors {
+  /** Index of the chunk's first input in the stream. */
+  start: number;
+  /** One entry per failed input, ascending `index`. */
+  errors: {
+    /** The input's index in the stream. */
+    index: number;
+    /** Why it failed: a `ValidationError` naming `inputs[index]`, or the request's error. */
+    error: import('./errors.js').BedrockEmbeddingsError;
+  }[];
+  /** Never set on a chunk of errors. */
+  embeddings?: undefined;
+  /** Never set on a chunk of errors. */
+  embeddingsByType?: undefined;
+  /** Never set on a chunk of errors. */
+  usage?: undefined;
+  /** Never set on a chunk of errors. */
+  requestIds?: undefined;
+}
+
+/** What `embedStream` yields, in input order. */
+export type EmbedStreamChunk = EmbedStreamVectors | EmbedStreamErrors;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBench } from './harness.js';
 import { formatMarkdown, formatResults } from './report.js';
+import { formatColdImport, runColdImport } from './scenarios/cold-import.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: pnpm bench [-- options]
   --quick          small sizes (seconds, not minutes)
-  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
+  --scenario <n>   run only scenario n (1-7; 6 = 6a and 6b; import = cold import); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON, and a Markdown summary next to it (default:
@@ -36,14 +37,21 @@ if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
   throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
 }
 
+const only = values.scenario?.filter((id) => id !== 'import');
 const results = await runBench({
   quick: values.quick,
-  ...(values.scenario === undefined ? {} : { only: values.scenario }),
+  ...(only === undefined ? {} : { only }),
   ...(runs === undefined ? {} : { runs }),
   ...(values.profile === undefined ? {} : { profileDir: values.profile }),
   log: (line) => console.error(line),
 });
 console.log(formatResults(results));
+// Scenario "import": cold import time, beside the official provider (scenarios/cold-import.ts).
+const coldImport =
+  values.scenario === undefined || values.scenario.includes('import')
+    ? await runColdImport(values.quick ? 2 : (runs ?? 10), (line) => console.error(line))
+    : undefined;
+if (coldImport !== undefined) console.log(formatColdImport(coldImport));
 
 const complete = !values.quick && values.scenario === undefined;
 const out =
@@ -52,7 +60,7 @@ const out =
     new URL(`./results/${complete ? 'latest' : values.quick ? 'quick' : 'partial'}.json`, import.meta.url),
   );
 mkdirSync(dirname(resolve(out)), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ ...results, coldImport }, null, 2)}\n`);
 const markdown = `${out.replace(/\.json$/, '')}.md`;
 writeFileSync(markdown, `${formatMarkdown(results)}\n`);
 console.log(`results written to ${out} and ${markdown}`);

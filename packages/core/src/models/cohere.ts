@@ -1,6 +1,6 @@
 /**
  * Cohere Embed on Bedrock: English v3, Multilingual v3 and v4. Up to 96 inputs per request.
- * Wire format: bedrock-reference.md §4.4 (v3) and §4.5 (v4), from AWS's Cohere Embed parameter pages.
+ * Wire format: AWS's Cohere Embed parameter pages, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html (v3) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html (v4).
  *
  * Defaults (README table):
  * - `purpose` defaults to `document` (`input_type: search_document`). Bedrock requires
@@ -40,7 +40,7 @@ import {
 const V4 = 'cohere.embed-v4:0';
 
 const PRICE_SOURCE =
-  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token (litellm-behaviour.md (e)); not checked against AWS's pricing page; image pricing unknown";
+  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token; not checked against AWS's pricing page; image pricing unknown";
 
 const COMMON_CAPABILITIES = {
   syncModalities: ['text', 'image'],

@@ -266,6 +266,20 @@ function checkRequest(request: StartBatchEmbedRequest, model: string): void {
   if (request.kmsKeyId !== undefined && !KMS_KEY.test(request.kmsKeyId)) {
     invalid(model, 'kmsKeyId', '`kmsKeyId` must be a KMS key or alias ARN');
   }
+  const metadata = request.metadata;
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== 'object' ||
+      metadata === null ||
+      Object.values(metadata).some((value) => !['string', 'number', 'boolean'].includes(typeof value)) ||
+      JSON.stringify(metadata).length > 64 * 1024)
+  ) {
+    invalid(
+      model,
+      'metadata',
+      '`metadata` must map names to strings, numbers or booleans (at most 64 KiB as JSON)',
+    );
+  }
   const tags = Object.entries(request.tags ?? {});
   if (tags.length > 200) invalid(model, 'tags', 'at most 200 `tags` are allowed');
   for (const [key, value] of tags) {
@@ -408,6 +422,7 @@ async function startBatchEmbed(
       records: job.records,
       images: job.images,
       files: job.files.map(({ name, firstIndex, records: count }) => ({ name, firstIndex, records: count })),
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
     };
     const descriptionKey = `${prefix}${job.jobName}${DESCRIPTION_SUFFIX}`;
     try {
@@ -907,6 +922,7 @@ async function getBatchEmbedResults(
     manifest,
     usage,
     ...(costUsd === undefined ? {} : { costUsd }),
+    ...(description.metadata === undefined ? {} : { metadata: description.metadata }),
     [Symbol.asyncIterator]: () =>
       readBatchRecords({
         jobArn,

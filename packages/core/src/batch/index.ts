@@ -33,6 +33,7 @@ import {
   AsyncOutputError,
   BatchJobFailedError,
   BedrockEmbeddingsError,
+  ServiceError,
   TimeoutError,
   ValidationError,
 } from '../errors.js';
@@ -122,6 +123,14 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
   let sdk: Promise<typeof import('@aws-sdk/client-bedrock')> | undefined;
   const clients = new Map<string, BedrockClient>();
   const s3Clients = new Map<string, S3Client>();
+  const s3Client = (key: string, jobRegion: string | undefined, attempts: number): S3Client => {
+    let client = s3Clients.get(key);
+    if (client === undefined) {
+      client = createS3Client(options, region ?? jobRegion, attempts);
+      s3Clients.set(key, client);
+    }
+    return client;
+  };
 
   const engine: BatchEngine = {
     sdk: () => {
@@ -160,16 +169,10 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
       }
       return client;
     },
-    s3(jobRegion) {
-      const key = region ?? jobRegion ?? '';
-      let client = s3Clients.get(key);
-      if (client === undefined) {
-        // Uploads retry each part in the SDK (3 attempts): lib-storage has no retry of its own.
-        client = createS3Client(options, region ?? jobRegion, 3);
-        s3Clients.set(key, client);
-      }
-      return client;
-    },
+    // Single requests go through our retry layer (one attempt each in the SDK); the multipart
+    // uploads of lib-storage, which has no retry of its own, retry each part in the SDK (3 attempts).
+    s3: (jobRegion) => s3Client(`read ${region ?? jobRegion ?? ''}`, jobRegion, 1),
+    uploads: () => s3Client(`upload ${region ?? ''}`, undefined, 3),
     send: (operation, context) =>
       withRetry(operation, {
         policy: deps.policy,
@@ -193,6 +196,7 @@ interface BatchEngine {
   sdk(): Promise<typeof import('@aws-sdk/client-bedrock')>;
   bedrock(region?: string): Promise<BedrockClient>;
   s3(region?: string): S3Client;
+  uploads(): S3Client;
   send<T>(
     operation: (signal: AbortSignal) => Promise<T>,
     context: { model?: string; signal?: AbortSignal },
@@ -394,7 +398,7 @@ async function startBatchEmbed(
   let jobs: Awaited<ReturnType<typeof writeBatchInput>>;
   try {
     jobs = await writeBatchInput(records, {
-      s3,
+      s3: engine.uploads(),
       bucket: location.bucket,
       prefix,
       jobName,
@@ -576,7 +580,11 @@ function s3WriteError(error: unknown, uri: string, model: string): unknown {
   const message = `${model}: writing the batch input to \`${uri}\` failed: ${e.name ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}: ${e.message ?? ''}`;
   if (status === 401 || status === 403)
     return new ValidationError(message, { model, parameter: 'inputS3Uri', cause: error });
-  return new BedrockEmbeddingsError('SERVICE', message, { model, cause: error });
+  return new ServiceError(message, {
+    model,
+    cause: error,
+    ...(status === undefined ? {} : { statusCode: status }),
+  });
 }
 
 /** A job as AWS describes it, in our vocabulary. */

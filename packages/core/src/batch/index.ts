@@ -21,13 +21,7 @@ import type {
   GetModelInvocationJobResponse,
   ModelInvocationJobSummary,
 } from '@aws-sdk/client-bedrock';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   AbortError,
   AsyncOutputError,
@@ -42,7 +36,8 @@ import { checkInvocation, resolveParams } from '../params.js';
 import { getFamily } from '../registry.js';
 import { resolveModel } from '../routing.js';
 import { abortErrorOf, type RetryPolicy, withRetry } from '../run.js';
-import { createS3Client, isValidS3OutputUri, joinS3Uri, parseS3Uri } from '../s3.js';
+import { env } from '../runtime.js';
+import { createS3Client, isValidS3OutputUri, joinS3Uri, loadS3, parseS3Uri } from '../s3.js';
 import { linkAbort, setLongTimeout } from '../signals.js';
 import type { Transport } from '../transport.js';
 import type {
@@ -117,16 +112,16 @@ const STATUS: Record<BatchAwsStatus, BatchEmbedStatus> = {
 /** The batch methods, bound to one client's credentials, region and retry policy. */
 export function createBatchApi(deps: BatchDependencies): BatchApi {
   const { options } = deps;
-  const env = process.env;
-  const region = options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+  const region = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
   const never = new AbortController().signal;
   let sdk: Promise<typeof import('@aws-sdk/client-bedrock')> | undefined;
   const clients = new Map<string, BedrockClient>();
-  const s3Clients = new Map<string, S3Client>();
-  const s3Client = (key: string, jobRegion: string | undefined, attempts: number): S3Client => {
+  const s3Clients = new Map<string, Promise<S3Client>>();
+  const s3Client = (key: string, jobRegion: string | undefined, attempts: number): Promise<S3Client> => {
     let client = s3Clients.get(key);
     if (client === undefined) {
       client = createS3Client(options, region ?? jobRegion, attempts);
+      client.catch(() => s3Clients.delete(key));
       s3Clients.set(key, client);
     }
     return client;
@@ -141,9 +136,9 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
       const { BedrockClient } = await engine.sdk();
       // A fixed endpoint (the emulator serves both APIs on one port) keeps the configured region.
       const endpoint =
-        options.bedrockEndpoint ?? (env.AWS_ENDPOINT_URL_BEDROCK ? undefined : options.endpoint);
+        options.bedrockEndpoint ?? (env('AWS_ENDPOINT_URL_BEDROCK') ? undefined : options.endpoint);
       const target =
-        endpoint === undefined && !env.AWS_ENDPOINT_URL_BEDROCK
+        endpoint === undefined && !env('AWS_ENDPOINT_URL_BEDROCK')
           ? (jobRegion ?? region)
           : (region ?? jobRegion);
       const key = target ?? '';
@@ -195,8 +190,8 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
 interface BatchEngine {
   sdk(): Promise<typeof import('@aws-sdk/client-bedrock')>;
   bedrock(region?: string): Promise<BedrockClient>;
-  s3(region?: string): S3Client;
-  uploads(): S3Client;
+  s3(region?: string): Promise<S3Client>;
+  uploads(): Promise<S3Client>;
   send<T>(
     operation: (signal: AbortSignal) => Promise<T>,
     context: { model?: string; signal?: AbortSignal },
@@ -391,14 +386,15 @@ async function startBatchEmbed(
   const inputBase = request.inputS3Uri ?? joinS3Uri(request.outputS3Uri, 'input/');
   const location = parseS3Uri(inputBase)!;
   const prefix = location.key === '' || location.key.endsWith('/') ? location.key : `${location.key}/`;
-  const s3 = engine.s3();
+  const s3 = await engine.s3();
+  const { PutObjectCommand, DeleteObjectCommand } = await loadS3();
   const jobName = request.jobName ?? defaultJobName();
   const { signal } = request;
   await checkUnused(engine, s3, location.bucket, prefix, jobName, model, signal);
   let jobs: Awaited<ReturnType<typeof writeBatchInput>>;
   try {
     jobs = await writeBatchInput(records, {
-      s3: engine.uploads(),
+      s3: await engine.uploads(),
       bucket: location.bucket,
       prefix,
       jobName,
@@ -523,6 +519,7 @@ async function checkUnused(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const base = `${prefix}${jobName}`;
+  const { ListObjectsV2Command } = await loadS3();
   const listing = await engine
     .send(
       (attemptSignal) =>
@@ -829,7 +826,8 @@ async function getBatchEmbedResults(
       `Batch job ${jobArn} is ${info.awsStatus}; call waitForBatchEmbed before reading its results`,
     );
   }
-  const s3 = engine.s3(region);
+  const s3 = await engine.s3(region);
+  const { GetObjectCommand } = await loadS3();
   const outputFolder = joinS3Uri(info.outputS3Uri ?? '', jobId);
   const missing = (what: string, location: string, cause?: unknown) =>
     new AsyncOutputError(`Batch job ${jobArn}: ${what} \`${location}\``, {

@@ -7,8 +7,9 @@
  * in the next one, and the buffer holds at least the minimum, so no job (the last included) ever
  * gets fewer records than the minimum, even when the total is unknown until the stream ends.
  */
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ValidationError } from '../errors.js';
+import { loadS3 } from '../s3.js';
 import type { BatchLimits } from './types.js';
 
 /** One record, validated and serialised. */
@@ -214,6 +215,7 @@ export async function writeBatchInput(
     }
     return jobs;
   } catch (error) {
+    const { DeleteObjectCommand } = await loadS3();
     await Promise.allSettled(
       written.map((key) => target.s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: key }))),
     );

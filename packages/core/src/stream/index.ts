@@ -29,6 +29,7 @@ import { atInput, normalizeInput } from '../inputs.js';
 import { checkInvocation } from '../params.js';
 import { planRequests } from '../plan.js';
 import { abortErrorOf } from '../run.js';
+import { anySignal } from '../runtime.js';
 import { type BatchResult, type PreparedCall, prepareCall, type SendContext, sendBatch } from '../send.js';
 import type {
   BedrockEmbeddings,
@@ -112,7 +113,7 @@ async function* run(
   const meter = new ProgressMeter(resolved.spec, request.onProgress);
   const controller = new AbortController();
   const signal =
-    request.signal === undefined ? controller.signal : AbortSignal.any([request.signal, controller.signal]);
+    request.signal === undefined ? controller.signal : anySignal([request.signal, controller.signal]);
   const aborted = (): BedrockEmbeddingsError => abortErrorOf(request.signal ?? signal, model);
 
   const source: Iterator<EmbeddingInput> | AsyncIterator<EmbeddingInput> =

@@ -378,6 +378,21 @@ describe('a job name already used', () => {
   });
 });
 
+describe('a failing input iterable', () => {
+  it("rejects with the iterable's own error, leaving nothing in S3", async () => {
+    const outputS3Uri = freshOut();
+    const broken = new Error('the database went away');
+    async function* generate() {
+      for (let i = 0; i < 250; i++) yield text(i);
+      throw broken;
+    }
+    await expect(start({ outputS3Uri, inputs: generate(), limits: { maxRecordsPerFile: 100 } })).rejects.toBe(
+      broken,
+    );
+    expect(await keysUnder(outputS3Uri)).toEqual([]);
+  });
+});
+
 async function countJobs(): Promise<number> {
   let count = 0;
   for await (const _ of bedrock.listBatchEmbeds()) count++;

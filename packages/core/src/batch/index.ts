@@ -564,7 +564,15 @@ function utf8Length(text: string): number {
 
 /** An S3 failure while writing the input, typed and naming the location. */
 function s3WriteError(error: unknown, uri: string, model: string): unknown {
-  if (error instanceof BedrockEmbeddingsError) return error;
+  // Errors of ours, and of the caller's own iterable, pass through; only S3's answers are typed here.
+  if (
+    error instanceof BedrockEmbeddingsError ||
+    typeof error !== 'object' ||
+    error === null ||
+    !('$metadata' in error)
+  ) {
+    return error;
+  }
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   if (e.name === 'NoSuchBucket') {

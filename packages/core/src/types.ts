@@ -468,9 +468,9 @@ export interface Usage {
   inputTokens?: number;
   /** Images embedded. */
   images?: number;
-  /** Seconds of video embedded, when known. */
+  /** Seconds of video embedded: set on async results, from the segments' times. */
   videoSeconds?: number;
-  /** Seconds of audio embedded, when known. */
+  /** Seconds of audio embedded: set on async results, from the segments' times. */
   audioSeconds?: number;
 }
 
@@ -585,6 +585,10 @@ export interface AsyncEmbedResults extends AsyncOutput {
   invocationArn: string;
   /** The family whose output format was read. */
   family: FamilyId;
+  /** `videoSeconds` / `audioSeconds` from the segments' times (empty for text and image jobs). */
+  usage: Usage;
+  /** Estimated cost in USD from the per-second prices; undefined when unknown (or no media). */
+  costUsd?: number;
 }
 
 /** Options of `getAsyncEmbedResults`. */

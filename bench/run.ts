@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runBulkBench } from './bulk/run.js';
 import { runBench } from './harness.js';
 import { formatMarkdown, formatResults } from './report.js';
 
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: pnpm bench [-- options]
   --quick          small sizes (seconds, not minutes)
-  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
+  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b; bulk = B1-B3); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON, and a Markdown summary next to it (default:
@@ -44,6 +45,13 @@ const results = await runBench({
   log: (line) => console.error(line),
 });
 console.log(formatResults(results));
+const bulk = (values.scenario ?? ['bulk']).includes('bulk')
+  ? await runBulkBench({ quick: values.quick, log: console.error })
+  : [];
+for (const figure of bulk)
+  console.log(
+    `${figure.id} ${figure.name}: ${figure.value} (target ${figure.target}) ${figure.met ? 'MET' : 'NOT MET'}`,
+  );
 
 const complete = !values.quick && values.scenario === undefined;
 const out =

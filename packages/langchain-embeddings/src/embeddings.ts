@@ -5,6 +5,7 @@ import type {
   CommonParams,
   EmbeddingInput,
   EmbeddingWarning,
+  EmbedProgress,
   EmbedRequest,
   EmbedResult,
   FamilyId,
@@ -52,12 +53,19 @@ export interface BedrockEmbeddingsParams
    * `embedDocuments` / `embedQuery` without options, so this is how to cancel their work.
    */
   signal?: AbortSignal;
+  /**
+   * Progress of every call of this instance (inputs done, requests, retries, tokens, cost), a few
+   * times a second and at the end: how to follow `index()` or a vector store's `addDocuments`.
+   */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** Options of one call. LangChain itself never passes them; call the methods directly to use them. */
 export interface BedrockEmbeddingsCallOptions {
   /** Aborts this call (together with the instance's `signal`, if any). */
   signal?: AbortSignal;
+  /** Progress of this call, a few times a second and at the end (instead of the instance's `onProgress`). */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** Options of {@link BedrockEmbeddings.embedImages}. */
@@ -111,9 +119,10 @@ export class BedrockEmbeddings extends Embeddings {
   /** Report of the most recently finished `embedDocuments` / `embedQuery` / `embedImages` call. */
   lastResult?: BedrockEmbeddingsCallInfo;
 
-  readonly #params: Omit<EmbedRequest, 'inputs' | 'signal' | 'headers'>;
+  readonly #params: Omit<EmbedRequest, 'inputs' | 'signal' | 'headers' | 'onProgress'>;
   readonly #outputS3Uri?: string;
   readonly #signal?: AbortSignal;
+  readonly #onProgress?: (progress: EmbedProgress) => void;
 
   constructor(fields: BedrockEmbeddingsParams) {
     // The inherited AsyncCaller is never used for Bedrock calls; with no retries it cannot add a
@@ -132,6 +141,7 @@ export class BedrockEmbeddings extends Embeddings {
       bedrock,
       outputS3Uri,
       signal,
+      onProgress,
       maxConcurrency,
       maxRetries,
       ...clientOptions
@@ -184,6 +194,7 @@ export class BedrockEmbeddings extends Embeddings {
     };
     this.#outputS3Uri = outputS3Uri;
     this.#signal = signal;
+    this.#onProgress = onProgress;
     // Unknown models fail here, before any pipeline starts.
     this.bedrock.describeModel(model, family, baseModel);
   }
@@ -234,24 +245,25 @@ export class BedrockEmbeddings extends Embeddings {
         parameter: 'outputS3Uri',
       });
     }
-    const combined = this.#combineSignal(signal);
-    const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
-      ...this.#params,
-      ...job,
-      input,
-      outputS3Uri: target,
-      purpose: purpose ?? 'document',
-      signal: combined,
+    return this.#withSignal(signal, async (combined) => {
+      const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
+        ...this.#params,
+        ...job,
+        input,
+        outputS3Uri: target,
+        purpose: purpose ?? 'document',
+        signal: combined,
+      });
+      await this.bedrock.waitForAsyncEmbed(invocationArn, {
+        pollIntervalMs,
+        maxPollIntervalMs,
+        timeoutMs,
+        onPoll,
+        signal: combined,
+      });
+      const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
+      return { ...results, warnings };
     });
-    await this.bedrock.waitForAsyncEmbed(invocationArn, {
-      pollIntervalMs,
-      maxPollIntervalMs,
-      timeoutMs,
-      onPoll,
-      signal: combined,
-    });
-    const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
-    return { ...results, warnings };
   }
 
   async #embed(
@@ -259,19 +271,41 @@ export class BedrockEmbeddings extends Embeddings {
     purpose: Purpose,
     options: BedrockEmbeddingsCallOptions | undefined,
   ): Promise<number[][]> {
-    const { embeddings, ...info } = await this.bedrock.embed({
-      ...this.#params,
-      inputs,
-      purpose,
-      signal: this.#combineSignal(options?.signal),
+    const onProgress = options?.onProgress ?? this.#onProgress;
+    return this.#withSignal(options?.signal, async (signal) => {
+      const { embeddings, ...info } = await this.bedrock.embed({
+        ...this.#params,
+        inputs,
+        purpose,
+        signal,
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
+      this.lastResult = info;
+      return embeddings;
     });
-    this.lastResult = info;
-    return embeddings;
   }
 
-  #combineSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
-    if (!signal) return this.#signal;
-    if (!this.#signal) return signal;
-    return AbortSignal.any([this.#signal, signal]);
+  /**
+   * Runs `run` under the constructor's signal and the call's. Both: a controller of this call's,
+   * whose listeners are removed when it ends (`AbortSignal.any` would leave a trace per call on the
+   * long-lived constructor signal).
+   */
+  async #withSignal<T>(
+    call: AbortSignal | undefined,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    const own = this.#signal;
+    if (!call || !own) return run(call ?? own);
+    const both = new AbortController();
+    const forward = () => both.abort((own.aborted ? own : call).reason);
+    if (own.aborted || call.aborted) forward();
+    own.addEventListener('abort', forward);
+    call.addEventListener('abort', forward);
+    try {
+      return await run(both.signal);
+    } finally {
+      own.removeEventListener('abort', forward);
+      call.removeEventListener('abort', forward);
+    }
   }
 }

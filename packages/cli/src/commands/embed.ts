@@ -3,6 +3,7 @@
  * hands the rest to a runner and writes its results in input order, showing progress. Ctrl-C stops
  * after the results in hand are written, and prints the command that resumes.
  */
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ClientOptions, Purpose } from '@bedrock-embeddings/core';
 import { countRecords, type InputFormat, openInput, readRecords } from '../input.js';
@@ -168,6 +169,12 @@ export async function embedCommand(args: string[], io: CommandIo, runner?: Runne
     );
   }
 
+  if (values.input !== '-') {
+    const info = await stat(values.input).catch(() => undefined);
+    if (info === undefined) throw new CliError(`Cannot read --input ${values.input}: no such file.`);
+    if (!info.isFile()) throw new CliError(`Cannot read --input ${values.input}: not a file.`);
+  }
+
   let sink: OutputSink | undefined;
   try {
     const input = openInput(values.input, io.stdin as never);
@@ -235,11 +242,6 @@ export async function embedCommand(args: string[], io: CommandIo, runner?: Runne
       return 130;
     }
     return 0;
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-      throw new CliError(`Cannot read --input ${values.input}: no such file.`);
-    }
-    throw error;
   } finally {
     await sink?.close();
     await stopEmulator?.();

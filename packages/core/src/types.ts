@@ -429,8 +429,8 @@ export interface ClientOptions {
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
   /**
-   * Endpoint of the Bedrock control plane (batch jobs); else `AWS_ENDPOINT_URL_BEDROCK`, else
-   * `endpoint` (the emulator serves both on one port), else AWS's.
+   * Endpoint of the Bedrock control plane (batch jobs); else `endpoint` (the emulator serves both
+   * APIs on one port), else `AWS_ENDPOINT_URL_BEDROCK`, else AWS's.
    */
   bedrockEndpoint?: string;
   /** Requests in flight at once, per client (default 16). */

@@ -8,6 +8,7 @@ import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { planRequests } from './plan.js';
 import { getFamily } from './registry.js';
+import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
 import { createTransport } from './transport.js';
@@ -190,5 +191,13 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi({
+      options,
+      transport,
+      policy,
+      timeoutMs,
+      limiter,
+      ...(pacer === undefined ? {} : { pacer }),
+    }),
   };
 }

@@ -15,5 +15,21 @@ export { titanMultimodal } from './models/titan-multimodal.js';
 export { titanText } from './models/titan-text.js';
 export { checkInvocation, resolveParams, supportedParameters } from './params.js';
 export { families, getFamily } from './registry.js';
+export {
+  amazonRerank,
+  cohereRerank,
+  planRerankChunks,
+  type RerankApi,
+  type RerankBodyOptions,
+  type RerankDocument,
+  type RerankModelSpec,
+  type RerankRequest,
+  type RerankResult,
+  type RerankResultItem,
+  type RerankUsage,
+  type ResolvedRerankModel,
+  rerankModels,
+  resolveRerankModel,
+} from './rerank/index.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
 export type * from './types.js';

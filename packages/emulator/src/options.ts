@@ -14,7 +14,12 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 /** The Bedrock Runtime operations the emulator serves. */
-export type Operation = 'InvokeModel' | 'StartAsyncInvoke' | 'GetAsyncInvoke' | 'ListAsyncInvokes';
+export type Operation =
+  | 'InvokeModel'
+  | 'StartAsyncInvoke'
+  | 'GetAsyncInvoke'
+  | 'ListAsyncInvokes'
+  | 'Rerank';
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {

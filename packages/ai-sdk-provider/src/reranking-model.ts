@@ -12,7 +12,7 @@ import {
   type RerankDocument,
 } from '@bedrock-embeddings/core';
 import { z } from 'zod';
-import { PROVIDER_NAME } from './embedding-model.js';
+import { type JsonObject, PROVIDER_NAME } from './embedding-model.js';
 import { toProviderError } from './errors.js';
 import { PROVIDER_OPTIONS_KEY } from './options.js';
 
@@ -129,11 +129,15 @@ export interface RerankingModelV3Spec {
   readonly specificationVersion: 'v3';
   readonly provider: string;
   readonly modelId: string;
-  doRerank(
-    options: RerankingModelV4CallOptions,
-  ): PromiseLike<
-    Omit<RerankingModelV4Result, 'warnings'> & { warnings: { type: 'other'; message: string }[] }
-  >;
+  doRerank(options: RerankingModelV4CallOptions): PromiseLike<RerankingV3Result>;
+}
+
+/** A v3 result, in types every `@ai-sdk/provider` copy accepts. */
+export interface RerankingV3Result {
+  ranking: { index: number; relevanceScore: number }[];
+  providerMetadata?: Record<string, JsonObject>;
+  warnings: { type: 'other'; message: string }[];
+  response?: { id?: string; modelId?: string };
 }
 
 /** The model as spec v3, for ai@6's `rerank()`. */
@@ -143,6 +147,23 @@ export function toRerankingV3(model: BedrockRerankingModel): RerankingModelV3Spe
     provider: model.provider,
     modelId: model.modelId,
     // Never any warnings: every option is validated (an error), none dropped.
-    doRerank: async (options) => ({ ...(await model.doRerank(options)), warnings: [] }),
+    doRerank: async (options) => {
+      const { ranking, providerMetadata, response } = await model.doRerank(options);
+      return {
+        ranking,
+        ...(providerMetadata === undefined
+          ? {}
+          : { providerMetadata: providerMetadata as Record<string, JsonObject> }),
+        warnings: [],
+        ...(response === undefined
+          ? {}
+          : {
+              response: {
+                ...(response.id === undefined ? {} : { id: response.id }),
+                ...(response.modelId === undefined ? {} : { modelId: response.modelId }),
+              },
+            }),
+      };
+    },
   };
 }

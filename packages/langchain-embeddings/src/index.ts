@@ -39,3 +39,4 @@ export type {
   EmbedMediaResult,
 } from './embeddings.js';
 export { BedrockEmbeddings } from './embeddings.js';
+export { BedrockRerank, type BedrockRerankParams, RELEVANCE_SCORE_KEY } from './rerank.js';

@@ -16,6 +16,7 @@ import {
 } from '@bedrock-embeddings/core';
 import { parse as parseYaml } from 'yaml';
 import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, toCoreParams } from './model-params.js';
+import { type RerankDeployment, rerankerOf } from './rerank.js';
 
 /** A model's `litellm_params`: the Bedrock model, how to reach it, and its parameter defaults. */
 export interface LiteLLMParams extends ModelParams {
@@ -106,6 +107,8 @@ export interface Deployment {
 export interface ResolvedConfig {
   /** By model alias, in configuration order. */
   deployments: Map<string, Deployment>;
+  /** Reranker aliases (served at `/v1/rerank`), in configuration order. */
+  rerankers: Map<string, RerankDeployment>;
   /** The bearer key clients must send; absent: no authentication. */
   masterKey?: string;
   /** Largest accepted request body in bytes. */
@@ -350,6 +353,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
   };
 
   const deployments = new Map<string, Deployment>();
+  const rerankers = new Map<string, RerankDeployment>();
   const list = root.model_list;
   if (!Array.isArray(list) || list.length === 0) {
     issues.push('model_list: must be a non-empty list of { model_name, litellm_params }');
@@ -360,7 +364,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
       if (entry === undefined) return;
       const modelName = string(entry, 'model_name', path, issues);
       if (entry.model_name === undefined) issues.push(`${path}.model_name: required`);
-      if (modelName !== undefined && deployments.has(modelName)) {
+      if (modelName !== undefined && (deployments.has(modelName) || rerankers.has(modelName))) {
         issues.push(
           `${path}.model_name: ${modelName} is configured twice (load balancing between entries is not supported)`,
         );
@@ -379,6 +383,13 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
         else Object.assign(params, { [name]: checked.value });
       }
       const clientOptions = clientOptionsOf(fields, paramsPath, defaults, issues);
+      const reranker = model === undefined ? undefined : rerankerOf(model);
+      if (reranker !== undefined) {
+        if (modelName === undefined || model === undefined) return;
+        const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
+        rerankers.set(modelName, { modelName, model, reranker, clientOptions, clientKey });
+        return;
+      }
       const resolved = model === undefined ? undefined : resolveEntry(model, params, paramsPath, issues);
       if (modelName === undefined || model === undefined || resolved === undefined) return;
       // Keyed by a hash, so no secret is kept in a key.
@@ -389,6 +400,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     deployments,
+    rerankers,
     ...(masterKey === undefined ? {} : { masterKey }),
     maxRequestBytes: Math.floor(maxRequestMb * 1024 * 1024),
   };

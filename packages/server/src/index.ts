@@ -23,6 +23,7 @@ export {
   MAX_INPUTS,
   type OpenAIErrorBody,
 } from './openai.js';
+export { parseRerankRequest, type RerankDeployment, type RerankHttpRequest, serveRerank } from './rerank.js';
 export {
   createServer,
   type EmbeddingsServer,

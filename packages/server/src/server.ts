@@ -16,6 +16,7 @@ import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
 import { type Deployment, type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import { toCoreParams } from './model-params.js';
 import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError } from './openai.js';
+import { serveRerank } from './rerank.js';
 
 /** What is logged of one request: never headers, bodies or query strings (they may hold keys). */
 export interface RequestLogEntry {
@@ -101,7 +102,12 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       clients.set(deployment.clientKey, createBedrockEmbeddings(deployment.clientOptions));
     }
   }
-  const clientOf = (deployment: Deployment) => clients.get(deployment.clientKey)!;
+  for (const deployment of resolved.rerankers.values()) {
+    if (!clients.has(deployment.clientKey)) {
+      clients.set(deployment.clientKey, createBedrockEmbeddings(deployment.clientOptions));
+    }
+  }
+  const clientOf = (deployment: { clientKey: string }) => clients.get(deployment.clientKey)!;
 
   /** Requests being answered, each with the controller that cancels its Bedrock calls. */
   const inFlight = new Set<AbortController>();
@@ -258,10 +264,26 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       authorize(req);
       return embeddings(req, signal, entry);
     }
+    if (path === '/v1/rerank' || path === '/rerank') {
+      allow('POST');
+      authorize(req);
+      return serveRerank(await readJson(req), {
+        rerankers: resolved.rerankers,
+        embeddingAliases: [...resolved.deployments.keys()],
+        clientOf,
+        signal,
+        onModel: (alias) => {
+          entry.model = alias;
+        },
+      });
+    }
     if (path === '/v1/models' || path === '/models') {
       allow('GET');
       authorize(req);
-      return { object: 'list', data: [...resolved.deployments.keys()].map(modelObject) };
+      return {
+        object: 'list',
+        data: [...resolved.deployments.keys(), ...resolved.rerankers.keys()].map(modelObject),
+      };
     }
     if (modelPath !== null) {
       allow('GET');
@@ -273,7 +295,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         // not percent-encoded: the alias as written
       }
       entry.model = alias;
-      return modelObject(deploymentOf(alias).modelName);
+      return modelObject(resolved.rerankers.get(alias)?.modelName ?? deploymentOf(alias).modelName);
     }
     if (path === '/health') {
       allow('GET');

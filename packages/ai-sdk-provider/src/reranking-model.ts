@@ -126,17 +126,25 @@ export class BedrockRerankingModel implements RerankingModelV4 {
 
 /** Spec v3 (ai@6): the same call and result shapes under another version tag. */
 export interface RerankingModelV3Spec {
+  /** Always `v3`. */
   readonly specificationVersion: 'v3';
+  /** The provider name (`bedrock-embeddings`). */
   readonly provider: string;
+  /** The model as given. */
   readonly modelId: string;
+  /** Reranks the documents (called by ai@6's `rerank()`). */
   doRerank(options: RerankingModelV4CallOptions): PromiseLike<RerankingV3Result>;
 }
 
 /** A v3 result, in types every `@ai-sdk/provider` copy accepts. */
 export interface RerankingV3Result {
+  /** Best first. */
   ranking: { index: number; relevanceScore: number }[];
+  /** `bedrock`: wire, model, request ids, usage. */
   providerMetadata?: Record<string, JsonObject>;
+  /** Always empty. */
   warnings: { type: 'other'; message: string }[];
+  /** The first request id and the model id. */
   response?: { id?: string; modelId?: string };
 }
 

@@ -42,7 +42,12 @@ export interface RerankResponseResult {
   /** The model's score. */
   relevance_score: number;
   /** `{ text }` for a text, the object itself for a JSON document; when `return_documents`. */
-  document?: { text: string } | Record<string, unknown>;
+  document?:
+    | {
+        /** The text document. */
+        text: string;
+      }
+    | Record<string, unknown>;
 }
 
 /** LiteLLM's `RerankResponse` (Cohere's format). */
@@ -52,12 +57,22 @@ export interface RerankResponse {
   /** Best first. */
   results: RerankResponseResult[];
   /** Billing, as Cohere reports it: search units (Bedrock's own count when sent, else one per request). */
-  meta: { billed_units: { search_units: number } };
+  meta: {
+    /** What Bedrock bills. */
+    billed_units: {
+      /** Search units. */
+      search_units: number;
+    };
+  };
   /** Cost, wire and request ids. */
   _hidden_params: {
+    /** Estimated cost in USD, when a price is known. */
     response_cost?: number;
+    /** The wire used. */
     api: RerankApi;
+    /** The base reranker id. */
     model_id: string;
+    /** AWS request ids, one per request. */
     request_ids: string[];
     /** Parameters dropped under `drop_params`. */
     warnings: string[];

@@ -14,12 +14,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 ];
 
 /** The Bedrock Runtime operations the emulator serves. */
-export type Operation =
-  | 'InvokeModel'
-  | 'StartAsyncInvoke'
-  | 'GetAsyncInvoke'
-  | 'ListAsyncInvokes'
-  | 'Rerank';
+export type Operation = 'InvokeModel' | 'StartAsyncInvoke' | 'GetAsyncInvoke' | 'ListAsyncInvokes' | 'Rerank';
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {

@@ -31,6 +31,14 @@ export interface BedrockRerankParams extends ClientOptions {
   signal?: AbortSignal;
 }
 
+/** A document's place and score, as `rerank` returns it. */
+export interface RankedDocument {
+  /** Position in the documents given. */
+  index: number;
+  /** The reranker's score. */
+  relevanceScore: number;
+}
+
 /** The metadata key `compressDocuments` adds to each kept document (as `langchain-aws` and Cohere's compressor name it). */
 export const RELEVANCE_SCORE_KEY = 'relevance_score';
 
@@ -79,7 +87,7 @@ export class BedrockRerank extends BaseDocumentCompressor {
     documents: readonly (string | DocumentInterface)[],
     query: string,
     options: { topN?: number; signal?: AbortSignal } = {},
-  ): Promise<{ index: number; relevanceScore: number }[]> {
+  ): Promise<RankedDocument[]> {
     const { maxTokensPerDoc, api, baseModel } = this.#fields;
     const signals = [this.#fields.signal, options.signal].filter(
       (signal): signal is AbortSignal => signal !== undefined,

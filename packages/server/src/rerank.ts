@@ -40,11 +40,17 @@ export function rerankerOf(model: string): ResolvedRerankModel | undefined {
 
 /** A `/v1/rerank` request body, checked. */
 export interface RerankHttpRequest {
+  /** A reranker alias of the configuration. */
   model: string;
+  /** The query. */
   query: string;
+  /** Texts or JSON objects (Cohere's `{ text }` objects as texts). */
   documents: RerankDocument[];
+  /** Keep the best `top_n`. */
   top_n?: number;
+  /** Put each document in its result (default true). */
   return_documents?: boolean;
+  /** Cohere Rerank 3.5: tokens of each document read. */
   max_tokens_per_doc?: number;
 }
 

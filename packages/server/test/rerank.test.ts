@@ -60,7 +60,10 @@ async function post(path: string, body: unknown, key: string | null = MASTER_KEY
     },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return {
+    status: response.status,
+    body: (await response.json()) as { error: { message: string } } & Record<string, unknown>,
+  };
 }
 
 describe('POST /v1/rerank', () => {

@@ -102,11 +102,18 @@ export interface RerankModelSpec {
   /** The Rerank API's `additionalModelRequestFields` for these options, if any. */
   additionalModelRequestFields(options: RerankBodyOptions): Record<string, unknown> | undefined;
   /** Price per search unit and the documents one unit covers; undefined: not confirmed. */
-  pricing?: { perSearchUnitUsd: number; documentsPerSearchUnit: number };
+  pricing?: {
+    /** USD per search unit. */
+    perSearchUnitUsd: number;
+    /** Documents one search unit covers. */
+    documentsPerSearchUnit: number;
+  };
 }
 
 /** The model parameters a body carries. */
 export interface RerankBodyOptions {
+  /** Results to return (absent: all). */
   topN?: number;
+  /** Cohere's `max_tokens_per_doc`. */
   maxTokensPerDoc?: number;
 }

@@ -14,6 +14,7 @@ import {
   createBedrockEmbeddings,
   planRerankChunks,
   ServiceError,
+  TimeoutError,
   UnknownModelError,
   UnsupportedParameterError,
   ValidationError,
@@ -161,6 +162,73 @@ describe('rerank over both wires', () => {
     expect(result.api).toBe('invoke');
     expect(result.results).toEqual(expectedRerank({ model: AMAZON, query, documents }));
     await expect(keyed.rerank({ model: AMAZON, query, documents, api: 'rerank' })).rejects.toThrow(/SigV4/);
+  });
+});
+
+describe('the shared retry layer, timeout and concurrency limit', () => {
+  it('retries faults of every kind on both wires and still returns the exact results', async () => {
+    emu.configure({
+      faults: {
+        rate: 0.3,
+        seed: 3,
+        kinds: ['throttle', 'internal', 'unavailable', 'reset'],
+        operations: ['Rerank', 'InvokeModel'],
+      },
+    });
+    try {
+      const many = Array.from({ length: 40 }, (_, i) => `${documents[i % 5]} Note ${i}.`);
+      for (const api of ['rerank', 'invoke'] as const) {
+        const result = await bedrock.rerank({
+          model: COHERE,
+          query,
+          documents: many,
+          topN: 5,
+          api,
+          maxDocumentsPerRequest: 4,
+        });
+        expect(result.results).toEqual(expectedRerank({ model: COHERE, query, documents: many, topN: 5 }));
+      }
+      const stats = emu.stats();
+      expect(Object.values(stats.faultsInjected).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+      expect(stats.peakConcurrency).toBeLessThanOrEqual(16);
+    } finally {
+      emu.configure({ faults: { rate: 0 } });
+    }
+  });
+
+  it('a hung Rerank request ends in a TimeoutError after the configured attempts', async () => {
+    emu.configure({ faults: { rate: 1, kinds: ['hang'], operations: ['Rerank'] } });
+    try {
+      const impatient = client({
+        requestTimeoutMs: 200,
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      const error = await impatient
+        .rerank({ model: AMAZON, query, documents })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(emu.stats().requests.byOperation.Rerank).toBe(2);
+    } finally {
+      emu.configure({ faults: { rate: 0 } });
+    }
+  });
+
+  it('maxConcurrency bounds the requests in flight of a split call', async () => {
+    const narrow = client({ maxConcurrency: 2 });
+    emu.configure({ latency: { fixedMs: 20 } });
+    try {
+      const many = Array.from({ length: 12 }, (_, i) => `${documents[i % 5]} Copy ${i}.`);
+      const result = await narrow.rerank({
+        model: COHERE,
+        query,
+        documents: many,
+        maxDocumentsPerRequest: 2,
+      });
+      expect(result.results).toEqual(expectedRerank({ model: COHERE, query, documents: many }));
+      expect(emu.stats().peakConcurrency).toBe(2);
+    } finally {
+      emu.configure({ latency: {} });
+    }
   });
 });
 

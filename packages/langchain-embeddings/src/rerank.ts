@@ -71,6 +71,19 @@ export class BedrockRerank extends BaseDocumentCompressor {
         parameter: 'topN',
       });
     }
+    if (bedrock !== undefined) {
+      // Connection options next to a ready client would be silently ignored.
+      const clash = Object.entries(clientOptions).find(([, value]) => value !== undefined);
+      if (clash) {
+        throw new ValidationError(
+          `${clash[0]} cannot be combined with bedrock: set it on the core client given in bedrock`,
+          {
+            model,
+            parameter: clash[0],
+          },
+        );
+      }
+    }
     // An id that is no reranker fails here, before any pipeline runs.
     resolveRerankModel(model, baseModel === undefined ? {} : { baseModel });
     this.model = model;

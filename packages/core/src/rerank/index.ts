@@ -212,7 +212,12 @@ export function createRerankApi(deps: RerankDependencies): Pick<BedrockEmbedding
   const env = process.env;
   const configuredRegion =
     deps.options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
-  const usesApiKey = deps.options.client === undefined && deps.options.apiKey !== undefined;
+  // A Bedrock API key (given, or AWS_BEARER_TOKEN_BEDROCK without explicit credentials) reaches InvokeModel only.
+  const { client, apiKey, credentials, profile } = deps.options;
+  const usesApiKey =
+    client === undefined &&
+    (apiKey !== undefined ||
+      (Boolean(env.AWS_BEARER_TOKEN_BEDROCK) && credentials === undefined && profile === undefined));
 
   function send<T>(
     model: string,

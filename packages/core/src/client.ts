@@ -3,25 +3,18 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
-import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
+import { createBatchApi } from './batch/index.js';
+import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
-import { checkInvocation, resolveParams } from './params.js';
+import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
-import { getFamily } from './registry.js';
 import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
-import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
+import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
+import { prepareCall, type SendContext, sendBatch } from './send.js';
+import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { createTransport } from './transport.js';
-import type {
-  BedrockEmbeddings,
-  ClientOptions,
-  EmbeddingType,
-  EmbedRequest,
-  EmbedResult,
-  FamilyContext,
-  ModelFamily,
-  ParsedResponse,
-} from './types.js';
+import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
 import { estimateCost, sumUsage } from './usage.js';
 
 /** Requests in flight at once per client when `maxConcurrency` is not given. */
@@ -35,21 +28,6 @@ function positiveInteger(value: number | undefined, fallback: number, parameter:
     throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
   }
   return value;
-}
-
-function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== 'string')
-  ) {
-    throw new ValidationError(`${model}: \`headers\` must map header names to strings.`, {
-      model,
-      parameter: 'headers',
-    });
-  }
-  return headers as Record<string, string>;
 }
 
 /**
@@ -70,24 +48,27 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
-  // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
-  const pacer = policy.adaptive ? new Pacer() : undefined;
+  // AWS quotas are per model and region (and account): so is pacing, and so is the limiter's
+  // queue, so one throttled model never slows another sharing this client.
+  const pacers = new Map<string, Pacer>();
+  const pacerFor = (key: string): Pacer | undefined => {
+    if (!policy.adaptive) return undefined;
+    let pacer = pacers.get(key);
+    if (pacer === undefined) {
+      pacer = new Pacer();
+      pacers.set(key, pacer);
+    }
+    return pacer;
+  };
+
+  const send: SendContext = { transport, policy, timeoutMs, limiter, pacerFor };
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
-    const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
+    const call = prepareCall(request);
+    const { resolved, family, params, ctx } = call;
     const { model } = resolved;
-    if (resolved.invoke === 'async') {
-      throw new ValidationError(
-        `${model} is an async_invoke route: start it with startAsyncEmbed, or use bedrock/${resolved.modelId} with embed.`,
-        { model, parameter: 'model' },
-      );
-    }
-    const family: ModelFamily = getFamily(resolved.family);
     const inputs = normalizeInputs(request.inputs, model);
-    const { params, warnings } = resolveParams(request, resolved);
     checkInvocation(inputs, resolved, 'sync');
-    const headers = checkHeaders(request.headers, model);
-    const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -97,57 +78,20 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
       }
     }
 
+    const meter = new ProgressMeter(resolved.spec, request.onProgress);
     const planned = planRequests(inputs, resolved.spec.capabilities);
     const responses = await runAll(
       planned.length,
       async (index, signal) => {
         const batch = planned[index]!.inputs;
-        // Bodies are built when sent, so a large job never holds them all in memory.
-        // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
-        const body = family.toRequestBody(batch, params, ctx);
-        const json = JSON.stringify(body);
-        const sent = await withRetry(
-          (attemptSignal) =>
-            transport.invoke(resolved.modelId, json, {
-              signal: attemptSignal,
-              region: resolved.region,
-              headers,
-            }),
-          {
-            policy,
-            signal,
-            timeoutMs,
-            model,
-            redact: transport.redact,
-            ...(pacer === undefined ? {} : { pacer }),
-          },
-        );
-        let parsed: ParsedResponse;
-        try {
-          parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
-        } catch (error) {
-          if (error instanceof BedrockEmbeddingsError) throw error;
-          throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
-            model,
-            cause: error,
-            requestId: sent.requestId,
-          });
-        }
-        if (parsed.embeddings.length !== batch.length) {
-          throw new ServiceError(
-            `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-            { model, requestId: sent.requestId },
-          );
-        }
-        return {
-          parsed,
-          tokens: parsed.inputTokens ?? sent.headerInputTokens,
-          requestId: sent.requestId,
-          headers: sent.headers ?? {},
-        };
+        const answer = await sendBatch(send, call, batch, signal, meter.attempt);
+        meter.answered(batch, answer);
+        meter.settled(batch.length);
+        return answer;
       },
-      { limiter, model, signal: request.signal },
+      { workers: limiter.limit, model, signal: request.signal },
     );
+    meter.report(true);
 
     // Assemble in input order.
     const embeddings = new Array<number[]>(inputs.length);
@@ -177,7 +121,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
       ...(byType === undefined ? {} : { embeddingsByType: byType }),
       usage,
       ...(costUsd === undefined ? {} : { costUsd }),
-      warnings,
+      warnings: call.warnings,
       model: request.model,
       modelId: resolved.modelId,
       family: resolved.family,
@@ -191,13 +135,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
-    ...createRerankApi({
-      options,
-      transport,
-      policy,
-      timeoutMs,
-      limiter,
-      ...(pacer === undefined ? {} : { pacer }),
-    }),
+    ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi(send, options),
   };
 }

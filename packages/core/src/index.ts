@@ -5,6 +5,9 @@
  *
  * @module @bedrock-embeddings/core
  */
+
+export { BATCH_LIMITS, BATCH_MODELS, BATCH_PRICE_RATIO } from './batch/index.js';
+export type * from './batch/types.js';
 export { createBedrockEmbeddings, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js';
 export * from './errors.js';
 export { normalizeInputs } from './inputs.js';
@@ -32,4 +35,5 @@ export {
   resolveRerankModel,
 } from './rerank/index.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
+export { PROGRESS_INTERVAL_MS } from './stream/index.js';
 export type * from './types.js';

@@ -8,6 +8,8 @@ import type {
   RerankCommandInput,
   RerankCommandOutput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { env, userAgentConfig } from '../runtime.js';
+import { guardCredentials } from '../transport.js';
 import type { ClientOptions } from '../types.js';
 
 /** Sends `Rerank` requests; the client (and its SDK module) is created on the first call. */
@@ -31,22 +33,28 @@ export function createAgentRuntime(options: ClientOptions): AgentRuntime {
   const load = () => {
     client ??= (async () => {
       const module = await import('@aws-sdk/client-bedrock-agent-runtime');
-      const env = process.env;
       const ready = options.client?.config;
+      // The SDK reads AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME itself; `endpoint` only when it is unset.
       const endpoint =
         options.agentRuntimeEndpoint ??
-        (env.AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME || undefined) ??
-        options.endpoint;
-      const region = options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+        (env('AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME') ? undefined : options.endpoint);
+      const region = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
+      const { credentials } = options;
       return {
         module,
         client: new module.BedrockAgentRuntimeClient({
+          ...userAgentConfig(),
           // The one retry layer is ours (run.ts).
           maxAttempts: 1,
           ...(ready === undefined
             ? {
                 ...(region === undefined ? {} : { region }),
-                ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+                ...(credentials === undefined
+                  ? {}
+                  : {
+                      credentials:
+                        typeof credentials === 'function' ? guardCredentials(credentials) : credentials,
+                    }),
                 ...(options.profile === undefined ? {} : { profile: options.profile }),
               }
             : { region: ready.region, credentials: ready.credentials }),
@@ -54,6 +62,10 @@ export function createAgentRuntime(options: ClientOptions): AgentRuntime {
         }),
       };
     })();
+    // A failed load (the module missing) is tried again on the next call.
+    client.catch(() => {
+      client = undefined;
+    });
     return client;
   };
   return {

@@ -30,8 +30,9 @@ import {
   UnsupportedParameterError,
   ValidationError,
 } from '../errors.js';
-import { type Limiter, type Pacer, type RetryPolicy, runAll, withRetry } from '../run.js';
-import type { Transport } from '../transport.js';
+import { runAll, withRetry } from '../run.js';
+import { env } from '../runtime.js';
+import type { SendContext } from '../send.js';
 import type { BedrockEmbeddings, ClientOptions } from '../types.js';
 import { type AgentRuntime, createAgentRuntime } from './agent-runtime.js';
 import { type ResolvedRerankModel, resolveRerankModel } from './models.js';
@@ -44,16 +45,6 @@ export type * from './types.js';
 
 /** InvokeModel's request body limit (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html). */
 const MAX_INVOKE_BODY_BYTES = 25_000_000;
-
-/** What the rerank API shares with the client that owns it. */
-export interface RerankDependencies {
-  options: ClientOptions;
-  transport: Transport;
-  policy: RetryPolicy;
-  timeoutMs: number;
-  limiter: Limiter;
-  pacer?: Pacer;
-}
 
 /** One request's share of the call: a contiguous run of documents. */
 interface Chunk {
@@ -203,34 +194,43 @@ function checkScores(
 }
 
 /** The `rerank` method of `BedrockEmbeddings`, bound to one client's transport, limits and retry layer. */
-export function createRerankApi(deps: RerankDependencies): Pick<BedrockEmbeddings, 'rerank'> {
+export function createRerankApi(
+  deps: SendContext,
+  options: ClientOptions,
+): Pick<BedrockEmbeddings, 'rerank'> {
   let agent: AgentRuntime | undefined;
   const agentRuntime = () => {
-    agent ??= createAgentRuntime(deps.options);
+    agent ??= createAgentRuntime(options);
     return agent;
   };
-  const env = process.env;
-  const configuredRegion =
-    deps.options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+  const configuredRegion = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
   // A Bedrock API key (given, or AWS_BEARER_TOKEN_BEDROCK without explicit credentials) reaches InvokeModel only.
-  const { client, apiKey, credentials, profile } = deps.options;
+  const { client, apiKey, credentials, profile } = options;
   const usesApiKey =
     client === undefined &&
     (apiKey !== undefined ||
-      (Boolean(env.AWS_BEARER_TOKEN_BEDROCK) && credentials === undefined && profile === undefined));
+      (env('AWS_BEARER_TOKEN_BEDROCK') !== undefined && credentials === undefined && profile === undefined));
 
+  /**
+   * One request through the client's retry layer: each attempt waits for the pacer of its model and
+   * region (`key`), then holds a slot of the client's concurrency limit while in flight.
+   */
   function send<T>(
     model: string,
+    key: string,
     signal: AbortSignal,
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
+    const pacer = deps.pacerFor(key);
     return withRetry(attempt, {
       policy: deps.policy,
       signal,
       timeoutMs: deps.timeoutMs,
       model,
       redact: deps.transport.redact,
-      ...(deps.pacer === undefined ? {} : { pacer: deps.pacer }),
+      limiter: deps.limiter,
+      key,
+      ...(pacer === undefined ? {} : { pacer }),
     });
   }
 
@@ -322,7 +322,7 @@ export function createRerankApi(deps: RerankDependencies): Pick<BedrockEmbedding
     let pages = 0;
     // Pages until every result asked for has come (bounded: each page must bring at least one).
     do {
-      const output = await send(model, signal, (attemptSignal) =>
+      const output = await send(model, `${modelArn} rerank`, signal, (attemptSignal) =>
         agentRuntime().rerank({ ...base, ...(nextToken === undefined ? {} : { nextToken }) }, attemptSignal),
       );
       pages++;
@@ -360,7 +360,7 @@ export function createRerankApi(deps: RerankDependencies): Pick<BedrockEmbedding
       ...(chunkTopN === undefined ? {} : { topN: chunkTopN }),
       ...(request.maxTokensPerDoc === undefined ? {} : { maxTokensPerDoc: request.maxTokensPerDoc }),
     });
-    const sent = await send(model, signal, (attemptSignal) =>
+    const sent = await send(model, `${resolved.modelId} ${resolved.region ?? ''}`, signal, (attemptSignal) =>
       deps.transport.invoke(resolved.modelId, JSON.stringify(body), {
         signal: attemptSignal,
         ...(resolved.region === undefined ? {} : { region: resolved.region }),
@@ -494,7 +494,11 @@ export function createRerankApi(deps: RerankDependencies): Pick<BedrockEmbedding
         }
         return answer;
       },
-      { limiter: deps.limiter, model, ...(request.signal === undefined ? {} : { signal: request.signal }) },
+      {
+        workers: deps.limiter.limit,
+        model,
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+      },
     );
 
     const merged: RerankResultItem<D>[] = [];

@@ -483,6 +483,13 @@ export function createRerankApi(
             : await sendInvoke(request, resolved, chunk, topN, signal);
         const expected = Math.min(topN ?? chunk.documents.length, chunk.documents.length);
         const complete = api === 'invoke' && !spec.invokeHonoursTopN ? chunk.documents.length : expected;
+        // Pages are checked one by one; a document named on two pages is as wrong as twice on one.
+        if (new Set(answer.scores.map((score) => score.index)).size !== answer.scores.length) {
+          throw new ServiceError(`${model}: the reranker's answer names a document twice across pages.`, {
+            model,
+            ...(answer.requestIds[0] === undefined ? {} : { requestId: answer.requestIds[0] }),
+          });
+        }
         if (answer.scores.length !== complete) {
           throw new ServiceError(
             `${model}: the reranker returned ${answer.scores.length} results for ${chunk.documents.length} documents (expected ${complete}).`,

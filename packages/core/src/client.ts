@@ -12,6 +12,7 @@ import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
 import { prepareCall, type SendContext, sendBatch } from './send.js';
+import { checkSignal } from './signals.js';
 import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { createTransport } from './transport.js';
 import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
@@ -69,6 +70,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const { model } = resolved;
     const inputs = normalizeInputs(request.inputs, model);
     checkInvocation(inputs, resolved, 'sync');
+    const signal = checkSignal(request.signal, model);
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -89,7 +91,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         meter.settled(batch.length);
         return answer;
       },
-      { workers: limiter.limit, model, signal: request.signal },
+      { workers: limiter.limit, model, signal },
     );
     meter.report(true);
 

@@ -393,7 +393,10 @@ export interface RetryOptions {
    * each attempt, with full jitter. When given, it applies after throttling too.
    */
   baseDelayMs?: number;
-  /** Cap on one backoff delay in ms (default 20,000). */
+  /**
+   * Cap on one backoff delay in ms (default 20,000), a server's `retry-after` included: the delay
+   * it asked for is reported as `retryAfterMs` on the error that ends the retries.
+   */
   maxDelayMs?: number;
   /**
    * Client-side adaptive rate limiting (default true): once a large share of the last second's

@@ -8,6 +8,7 @@ import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
+import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
 import { prepareCall, type SendContext, sendBatch } from './send.js';
@@ -138,5 +139,6 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
     ...createStreamApi(send),
     ...createBatchApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi(send, options),
   };
 }

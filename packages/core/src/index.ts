@@ -18,6 +18,22 @@ export { titanMultimodal } from './models/titan-multimodal.js';
 export { titanText } from './models/titan-text.js';
 export { checkInvocation, resolveParams, supportedParameters } from './params.js';
 export { families, getFamily } from './registry.js';
+export {
+  amazonRerank,
+  cohereRerank,
+  planRerankChunks,
+  type RerankApi,
+  type RerankBodyOptions,
+  type RerankDocument,
+  type RerankModelSpec,
+  type RerankRequest,
+  type RerankResult,
+  type RerankResultItem,
+  type RerankUsage,
+  type ResolvedRerankModel,
+  rerankModels,
+  resolveRerankModel,
+} from './rerank/index.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
 export { PROGRESS_INTERVAL_MS } from './stream/index.js';
 export type * from './types.js';

@@ -439,6 +439,11 @@ export interface ClientOptions {
   retry?: RetryOptions;
   /** Per-request timeout in ms (default 60,000). */
   requestTimeoutMs?: number;
+  /**
+   * Bedrock Agent Runtime endpoint for `rerank` over the Rerank API; else
+   * `AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME`, else `endpoint`.
+   */
+  agentRuntimeEndpoint?: string;
 }
 
 /** One `embed` call: the model, its inputs and the common parameters. */
@@ -709,6 +714,13 @@ export interface BedrockEmbeddings {
     jobArn: string,
     options?: import('./batch/types.js').BatchResultsOptions,
   ): Promise<import('./batch/types.js').BatchEmbedResults>;
+  /**
+   * Reranks documents against a query with Cohere Rerank 3.5 or Amazon Rerank 1.0, best first, over
+   * the Rerank API or InvokeModel (`api`). Bad input fails before any request.
+   */
+  rerank<D extends import('./rerank/types.js').RerankDocument>(
+    request: import('./rerank/types.js').RerankRequest<D>,
+  ): Promise<import('./rerank/types.js').RerankResult<D>>;
 }
 
 /** A model string resolved by routing: the wire id, the family and the model's capabilities. */

@@ -40,5 +40,6 @@ export type {
   RuntimeOptions,
 } from './options.js';
 export { FAULT_KINDS } from './options.js';
+export { type ExpectedRerankDocument, expectedRerank } from './rerank.js';
 export type { Emulator } from './server.js';
 export { startEmulator } from './server.js';

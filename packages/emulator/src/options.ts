@@ -27,6 +27,7 @@ export type Operation =
   | 'ListInferenceProfiles'
   | 'GetFoundationModel'
   | 'ListFoundationModels'
+  | 'Rerank'
   | import('./batch-jobs.js').BatchOperation
   | (string & {});
 

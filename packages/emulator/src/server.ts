@@ -34,6 +34,7 @@ import type {
   RuntimeOptions,
 } from './options.js';
 import { QuotaTracker } from './quotas.js';
+import { rerank } from './rerank.js';
 import { externalS3, type S3Store, startBuiltInS3 } from './s3.js';
 import { StatsCounter } from './stats.js';
 
@@ -108,6 +109,7 @@ function runtimeRoute(method: string, path: string): { operation: Operation | un
   if (method === 'POST' && parts.length === 4 && parts[1] === 'model' && parts[3] === 'invoke') {
     return { operation: 'InvokeModel', label: parts[2]! };
   }
+  if (method === 'POST' && path === '/rerank') return { operation: 'Rerank', label: '' };
   if (parts[1] === 'async-invoke') {
     if (parts.length === 2 && method === 'POST') return { operation: 'StartAsyncInvoke', label: '' };
     if (parts.length === 2 && method === 'GET') return { operation: 'ListAsyncInvokes', label: '' };
@@ -300,7 +302,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.throttled++;
       throw error;
     }
-    const result = model.invoke(json, { requestedId, baseModelId, viaProfile });
+    const result = model.invoke(json, { requestedId, baseModelId, viaProfile, region });
     try {
       quotas.consume(baseModelId, result.tokens, now);
     } catch (error) {
@@ -408,6 +410,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
         case 'ListAsyncInvokes':
           return send(exchange, 200, JSON.stringify(jobs.list(query)));
+        case 'Rerank': {
+          const answer = rerank(parseJsonBody(body), region);
+          exchange.modelId = answer.modelId;
+          stats.model(answer.modelId);
+          return send(exchange, 200, JSON.stringify(answer.body));
+        }
       }
       if (matched) return await answerRoute(matched.route, matched.params, req, query, body, exchange);
     } catch (error) {

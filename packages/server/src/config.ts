@@ -17,6 +17,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, toCoreParams } from './model-params.js';
 import { HttpError } from './openai.js';
+import { type RerankDeployment, rerankerOf } from './rerank.js';
 import { type RouterSettings, type RouterSettingsConfig, resolveRouterSettings } from './router/settings.js';
 
 /** A model's `litellm_params`: the Bedrock model, how to reach it, and its parameter defaults. */
@@ -152,6 +153,8 @@ export interface ResolvedConfig {
   router: RouterSettings;
   /** Origins allowed to call from a browser; `'*'`: any. */
   corsOrigins: '*' | string[];
+  /** Reranker aliases (served at `/v1/rerank`), one deployment each, in configuration order. */
+  rerankers: Map<string, RerankDeployment>;
   /** The bearer key clients must send; absent: no authentication. */
   masterKey?: string;
   /** Largest accepted request body in bytes. */
@@ -469,6 +472,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
   const wildcards = new Map<string, WildcardRoute[]>();
   /** Entries that set their own `num_retries`: kept even in an alias with several deployments. */
   const ownRetries = new Set<Omit<Deployment, 'model' | 'resolved'>>();
+  const rerankers = new Map<string, RerankDeployment>();
   const list = root.model_list;
   if (!Array.isArray(list) || list.length === 0) {
     issues.push('model_list: must be a non-empty list of { model_name, litellm_params }');
@@ -497,6 +501,23 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
         else Object.assign(params, { [name]: checked.value });
       }
       const clientOptions = clientOptionsOf(fields, paramsPath, defaults, issues);
+      const reranker = model === undefined ? undefined : rerankerOf(model);
+      if (reranker !== undefined) {
+        if (modelName === undefined || model === undefined) return;
+        if (rerankers.has(modelName) || models.has(modelName)) {
+          issues.push(
+            `${path}.model_name: ${modelName} is configured twice (a reranker alias has one deployment)`,
+          );
+          return;
+        }
+        const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
+        rerankers.set(modelName, { modelName, model, reranker, clientOptions, clientKey });
+        return;
+      }
+      if (modelName !== undefined && rerankers.has(modelName)) {
+        issues.push(`${path}.model_name: ${modelName} is already a reranker alias`);
+        return;
+      }
       const traffic = trafficOf(fields, paramsPath, issues);
       const wildcard = modelName?.includes('*') === true;
       if (wildcard && model !== undefined && !model.includes('*')) {
@@ -541,6 +562,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     models,
+    rerankers,
     wildcards: new Map([...wildcards].sort(([a], [b]) => b.length - a.length)),
     router,
     corsOrigins,

@@ -26,6 +26,7 @@ export {
   MAX_INPUTS,
   type OpenAIErrorBody,
 } from './openai.js';
+export { parseRerankRequest, type RerankDeployment, type RerankHttpRequest, serveRerank } from './rerank.js';
 export {
   type AttemptOutcome,
   isDeploymentFailure,

@@ -5,13 +5,19 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmbeddingInput, EmbedResult } from '@bedrock-embeddings/core';
+import {
+  type BedrockEmbeddings,
+  createBedrockEmbeddings,
+  type EmbeddingInput,
+  type EmbedResult,
+} from '@bedrock-embeddings/core';
 import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
 import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import { apiKeyOf, corsHeaders, keyMatches, originAllowed, preflightHeaders } from './http.js';
 import { ServerMetrics } from './metrics.js';
 import { toCoreParams } from './model-params.js';
 import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError } from './openai.js';
+import { type RerankDeployment, serveRerank } from './rerank.js';
 import { Router } from './router/index.js';
 
 /** What is logged of one request: never headers, bodies or query strings (they may hold keys). */
@@ -137,6 +143,16 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const metrics = new ServerMetrics();
   const router = new Router(resolved, metrics);
   metrics.watch(router);
+  // Reranker aliases: one core client per distinct connection, as the router keeps for embeddings.
+  const rerankClients = new Map<string, BedrockEmbeddings>();
+  const rerankClientOf = (deployment: RerankDeployment) => {
+    let client = rerankClients.get(deployment.clientKey);
+    if (client === undefined) {
+      client = createBedrockEmbeddings(deployment.clientOptions);
+      rerankClients.set(deployment.clientKey, client);
+    }
+    return client;
+  };
 
   /** Requests being answered, each with the controller that cancels its Bedrock calls. */
   const inFlight = new Set<AbortController>();
@@ -292,10 +308,23 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       authorize(req);
       return embeddings(req, signal, entry);
     }
+    if (path === '/v1/rerank' || path === '/rerank') {
+      allow('POST');
+      authorize(req);
+      return serveRerank(await readJson(req), {
+        rerankers: resolved.rerankers,
+        embeddingAliases: router.aliases(),
+        clientOf: rerankClientOf,
+        signal,
+        onModel: (alias) => {
+          entry.model = alias;
+        },
+      });
+    }
     if (path === '/v1/models' || path === '/models') {
       allow('GET');
       authorize(req);
-      return { object: 'list', data: router.aliases().map(modelObject) };
+      return { object: 'list', data: [...router.aliases(), ...resolved.rerankers.keys()].map(modelObject) };
     }
     if (modelPath !== null) {
       allow('GET');
@@ -307,7 +336,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         // not percent-encoded: the alias as written
       }
       entry.model = alias;
-      router.lookup(alias);
+      if (!resolved.rerankers.has(alias)) router.lookup(alias);
       return modelObject(alias);
     }
     if (path === '/health') {

@@ -25,6 +25,7 @@ import {
   ValidationError,
 } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
+import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
@@ -179,6 +180,8 @@ async function startAsyncEmbed(
     throw renamedInputs(error, pathOf);
   }
   const { params, warnings } = resolveParams(request, resolved);
+  const legacy = lifecycleWarning(resolved.spec, resolved.region ?? configuredRegion());
+  if (legacy !== undefined) warnings.push(legacy);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const modelId = family.async.asyncModelId?.(ctx) ?? resolved.modelId;
   // Every job's body is built before the first job starts: a bad input anywhere must start none.

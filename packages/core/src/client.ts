@@ -3,13 +3,17 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { lookupCache } from './cache/index.js';
 import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
+import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
 import { planRequests } from './plan.js';
+import { createProfileResolver } from './profiles/index.js';
 import { getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
+import { type RequestTrace, traceCall } from './telemetry/index.js';
 import { createTransport } from './transport.js';
 import type {
   BedrockEmbeddings,
@@ -19,6 +23,7 @@ import type {
   EmbedResult,
   FamilyContext,
   ModelFamily,
+  NormalizedInput,
   ParsedResponse,
 } from './types.js';
 import { estimateCost, sumUsage } from './usage.js';
@@ -34,6 +39,11 @@ function positiveInteger(value: number | undefined, fallback: number, parameter:
     throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
   }
   return value;
+}
+
+function errorName(error: unknown): string {
+  const { name } = (error ?? {}) as { name?: unknown };
+  return typeof name === 'string' ? name : 'Error';
 }
 
 function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
@@ -72,8 +82,11 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
   const pacer = policy.adaptive ? new Pacer() : undefined;
 
+  const profiles = createProfileResolver(options, { policy, timeoutMs, redact: transport.redact });
+
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
-    const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
+    const route = { family: request.family, baseModel: request.baseModel };
+    const resolved = await profiles.resolve(request.model, route, request.signal);
     const { model } = resolved;
     if (resolved.invoke === 'async') {
       throw new ValidationError(
@@ -95,100 +108,176 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         throw atInput(error, `inputs[${i}]`);
       }
     }
+    const legacy = lifecycleWarning(resolved.spec, resolved.region ?? configuredRegion(options.region));
+    if (legacy !== undefined) warnings.push(legacy);
 
-    const planned = planRequests(inputs, resolved.spec.capabilities);
-    const responses = await runAll(
-      planned.length,
-      async (index, signal) => {
-        const batch = planned[index]!.inputs;
-        // Bodies are built when sent, so a large job never holds them all in memory.
-        // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
-        const body = family.toRequestBody(batch, params, ctx);
-        const json = JSON.stringify(body);
-        const sent = await withRetry(
-          (attemptSignal) =>
-            transport.invoke(resolved.modelId, json, {
-              signal: attemptSignal,
-              region: resolved.region,
-              headers,
-            }),
-          {
-            policy,
-            signal,
-            timeoutMs,
-            model,
-            redact: transport.redact,
-            ...(pacer === undefined ? {} : { pacer }),
-          },
+    const cache = request.cache === false ? undefined : (request.cache ?? options.cache);
+    const attributes = {
+      'gen_ai.embeddings.dimension.count': params.dimensions,
+      'gen_ai.request.encoding_formats': [
+        'float',
+        ...(params.embeddingTypes ?? []).filter((t) => t !== 'float'),
+      ],
+    };
+    return traceCall(
+      options.telemetry,
+      { operation: 'embeddings', model: request.model, attributes },
+      async (trace) => {
+        const cached = await lookupCache(cache, resolved.spec.id, params, inputs, warnings);
+        const toSend = cached.misses.map((i) => inputs[i]!);
+        const planned = planRequests(toSend, resolved.spec.capabilities);
+        const responses = await runAll(
+          planned.length,
+          (index, signal) =>
+            trace.request(
+              {
+                'gen_ai.request.model': resolved.modelId,
+                'bedrock_embeddings.inputs': planned[index]!.inputs.length,
+                ...attributes,
+              },
+              async (span) => {
+                const { inputs: batch, indices } = planned[index]!;
+                if (span.recordInputs) {
+                  span.setAttributes({
+                    'bedrock_embeddings.input.texts': batch.map((input) => input.text ?? ''),
+                  });
+                }
+                const sent = await sendBatch(batch, span, signal);
+                span.setAttributes({
+                  'gen_ai.usage.input_tokens': sent.tokens,
+                  'aws.request_id': sent.requestId,
+                });
+                if (span.recordOutputs) {
+                  span.setAttributes({
+                    'bedrock_embeddings.embeddings': JSON.stringify(sent.parsed.embeddings),
+                  });
+                }
+                await cached.store(
+                  indices.map((i) => cached.misses[i]!),
+                  sent.parsed,
+                );
+                return sent;
+              },
+            ),
+          { limiter, model, signal: request.signal },
         );
-        let parsed: ParsedResponse;
-        try {
-          parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
-        } catch (error) {
-          if (error instanceof BedrockEmbeddingsError) throw error;
-          throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
-            model,
-            cause: error,
-            requestId: sent.requestId,
-          });
+
+        // Assemble in input order: the cache's hits, then each response's vectors.
+        const embeddings = new Array<number[]>(inputs.length);
+        let byType: Partial<Record<EmbeddingType, number[][]>> | undefined;
+        const put = (type: EmbeddingType, at: number, vector: number[]): void => {
+          byType ??= {};
+          const all = byType[type] ?? new Array<number[]>(inputs.length);
+          byType[type] = all;
+          all[at] = vector;
+        };
+        cached.hits.forEach((hit, i) => {
+          if (hit === undefined) return;
+          embeddings[i] = hit.embedding;
+          for (const [type, vector] of Object.entries(hit.embeddingsByType ?? {})) {
+            if (type !== 'float' && vector !== undefined) put(type as EmbeddingType, i, vector);
+          }
+        });
+        for (let r = 0; r < planned.length; r++) {
+          const { indices } = planned[r]!;
+          const { parsed } = responses[r]!;
+          for (let k = 0; k < indices.length; k++)
+            embeddings[cached.misses[indices[k]!]!] = parsed.embeddings[k]!;
+          for (const [type, vectors] of Object.entries(parsed.embeddingsByType ?? {})) {
+            if (type === 'float' || vectors === undefined) continue;
+            for (let k = 0; k < indices.length; k++)
+              put(type as EmbeddingType, cached.misses[indices[k]!]!, vectors[k]!);
+          }
         }
-        if (parsed.embeddings.length !== batch.length) {
-          throw new ServiceError(
-            `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-            { model, requestId: sent.requestId },
-          );
-        }
+        // Usage and cost are of what was sent: cache hits cost nothing.
+        const usage = sumUsage(
+          toSend,
+          responses.map((response) => response.tokens),
+        );
+        const costUsd = estimateCost(resolved.spec, toSend, usage);
+        const requestIds: string[] = [];
+        for (const response of responses)
+          if (response.requestId !== undefined) requestIds.push(response.requestId);
+        trace.setAttributes({
+          'bedrock_embeddings.requests': planned.length,
+          ...(cache === undefined ? {} : { 'bedrock_embeddings.cache_hits': cached.hitCount }),
+        });
         return {
-          parsed,
-          tokens: parsed.inputTokens ?? sent.headerInputTokens,
-          requestId: sent.requestId,
-          headers: sent.headers ?? {},
+          embeddings,
+          ...(byType === undefined ? {} : { embeddingsByType: byType }),
+          usage,
+          ...(costUsd === undefined ? {} : { costUsd }),
+          warnings,
+          model: request.model,
+          modelId: resolved.modelId,
+          family: resolved.family,
+          requests: planned.length,
+          ...(cache === undefined ? {} : { cacheHits: cached.hitCount }),
+          requestIds,
+          responseHeaders: responses.map((response) => response.headers),
         };
       },
-      { limiter, model, signal: request.signal },
     );
 
-    // Assemble in input order.
-    const embeddings = new Array<number[]>(inputs.length);
-    let byType: Partial<Record<EmbeddingType, number[][]>> | undefined;
-    for (let r = 0; r < planned.length; r++) {
-      const { indices } = planned[r]!;
-      const { parsed } = responses[r]!;
-      for (let k = 0; k < indices.length; k++) embeddings[indices[k]!] = parsed.embeddings[k]!;
-      for (const [type, vectors] of Object.entries(parsed.embeddingsByType ?? {})) {
-        if (type === 'float' || vectors === undefined) continue;
-        byType ??= {};
-        const all = byType[type as EmbeddingType] ?? new Array<number[]>(inputs.length);
-        byType[type as EmbeddingType] = all;
-        for (let k = 0; k < indices.length; k++) all[indices[k]!] = vectors[k]!;
+    /** One request: body built when sent (a large job never holds them all), sent, checked. */
+    async function sendBatch(batch: NormalizedInput[], span: RequestTrace, signal: AbortSignal) {
+      // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
+      const body = family.toRequestBody(batch, params, ctx);
+      const json = JSON.stringify(body);
+      const sent = await withRetry(
+        (attemptSignal) =>
+          transport.invoke(resolved.modelId, json, {
+            signal: attemptSignal,
+            region: resolved.region,
+            headers,
+          }),
+        {
+          policy,
+          signal,
+          timeoutMs,
+          model,
+          redact: transport.redact,
+          onRetry: ({ attempt, delayMs, throttled, error }) => {
+            if (throttled) span.event('throttled', { 'error.type': errorName(error) });
+            span.event('retry', {
+              'retry.attempt': attempt,
+              'retry.delay_ms': Math.round(delayMs),
+              'error.type': errorName(error),
+            });
+          },
+          ...(pacer === undefined ? {} : { pacer }),
+        },
+      );
+      let parsed: ParsedResponse;
+      try {
+        parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
+      } catch (error) {
+        if (error instanceof BedrockEmbeddingsError) throw error;
+        throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
+          model,
+          cause: error,
+          requestId: sent.requestId,
+        });
       }
+      if (parsed.embeddings.length !== batch.length) {
+        throw new ServiceError(
+          `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
+          { model, requestId: sent.requestId },
+        );
+      }
+      return {
+        parsed,
+        tokens: parsed.inputTokens ?? sent.headerInputTokens,
+        requestId: sent.requestId,
+        headers: sent.headers ?? {},
+      };
     }
-    const usage = sumUsage(
-      inputs,
-      responses.map((response) => response.tokens),
-    );
-    const costUsd = estimateCost(resolved.spec, inputs, usage);
-    const requestIds: string[] = [];
-    for (const response of responses)
-      if (response.requestId !== undefined) requestIds.push(response.requestId);
-    return {
-      embeddings,
-      ...(byType === undefined ? {} : { embeddingsByType: byType }),
-      usage,
-      ...(costUsd === undefined ? {} : { costUsd }),
-      warnings,
-      model: request.model,
-      modelId: resolved.modelId,
-      family: resolved.family,
-      requests: planned.length,
-      requestIds,
-      responseHeaders: responses.map((response) => response.headers),
-    };
   }
 
   return {
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
+    resolveModel: (model, route = {}) => profiles.resolve(model, route, route.signal),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
   };
 }

@@ -195,6 +195,8 @@ export async function withRetry<T>(
     redact: (text: string) => string;
     /** The client's adaptive pacer (`retry.adaptive`): waited for before each attempt, told each outcome. */
     pacer?: Pacer;
+    /** Told before each wait for another attempt (telemetry's `retry` / `throttled` span events). */
+    onRetry?: (retry: { attempt: number; delayMs: number; throttled: boolean; error: unknown }) => void;
     /** Maps the last failure to a typed error (default `toBedrockError`; S3 reads name the object and job). */
     toError?: (
       error: unknown,
@@ -233,7 +235,9 @@ export async function withRetry<T>(
       const base = isThrottling(error) ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** (attempts - 1));
       const serverDelay = retryAfterMs(error);
-      await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
+      const delayMs = serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay);
+      options.onRetry?.({ attempt: attempts, delayMs, throttled: isThrottling(error), error });
+      await sleep(delayMs, signal);
     } finally {
       clearTimeout(timer);
     }

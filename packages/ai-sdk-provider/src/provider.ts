@@ -10,6 +10,7 @@ import {
   type BedrockEmbeddings,
   type ClientOptions,
   createBedrockEmbeddings,
+  isApplicationProfileArn,
   resolveModel,
 } from '@bedrock-embeddings/core';
 import {
@@ -125,8 +126,10 @@ export function createBedrockEmbeddingProvider<V extends SpecificationVersion = 
     checkVersion(version);
     const merged = { ...providerDefaults, ...parseSettings(modelSettings, 'settings', modelId) };
     try {
-      // Fail here, not at the first call, for an id the core cannot route.
-      resolveModel(modelId, { family: merged.family, baseModel: merged.baseModel });
+      // Fail here, not at the first call, for an id the core cannot route (an application
+      // inference profile is looked up by the core at its first call).
+      if (merged.baseModel !== undefined || !isApplicationProfileArn(modelId))
+        resolveModel(modelId, { family: merged.family, baseModel: merged.baseModel });
     } catch (error) {
       throw toProviderError(error, { modelId, values: [] });
     }

@@ -5,6 +5,14 @@
  */
 export { FAIL_TAG } from './async-jobs.js';
 export type {
+  ApplicationProfile,
+  ApplicationProfileOptions,
+  Route,
+  RouteContext,
+  RouteRequest,
+  RouteResponse,
+} from './control-plane.js';
+export type {
   ExpectedInput,
   ExpectedMedia,
   ExpectedOptions,

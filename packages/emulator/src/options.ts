@@ -13,8 +13,21 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
 ];
 
-/** The Bedrock Runtime operations the emulator serves. */
-export type Operation = 'InvokeModel' | 'StartAsyncInvoke' | 'GetAsyncInvoke' | 'ListAsyncInvokes';
+/**
+ * The operations the emulator serves: Bedrock Runtime's, and those of the routes served beside it
+ * (control plane: `GetInferenceProfile`, `ListInferenceProfiles`, `GetFoundationModel`,
+ * `ListFoundationModels`; see control-plane.ts).
+ */
+export type Operation =
+  | 'InvokeModel'
+  | 'StartAsyncInvoke'
+  | 'GetAsyncInvoke'
+  | 'ListAsyncInvokes'
+  | 'GetInferenceProfile'
+  | 'ListInferenceProfiles'
+  | 'GetFoundationModel'
+  | 'ListFoundationModels'
+  | (string & {});
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {

@@ -9,6 +9,15 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
 import { Authenticator } from './auth.js';
+import {
+  type ApplicationProfile,
+  type ApplicationProfileOptions,
+  ApplicationProfiles,
+  controlPlaneRoutes,
+  matchRoute,
+  type Route,
+  type RouteContext,
+} from './control-plane.js';
 import { BedrockError, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
@@ -47,6 +56,11 @@ export interface Emulator {
   reset(): void;
   /** Changes behaviour at runtime; fields left out keep their value. */
   configure(options: RuntimeOptions): void;
+  /**
+   * Creates an application inference profile routing to a model or system profile: InvokeModel,
+   * StartAsyncInvoke and the control plane's GetInferenceProfile / ListInferenceProfiles know it.
+   */
+  registerApplicationProfile(options: ApplicationProfileOptions): ApplicationProfile;
   /** The exact vector(s) the emulator returns for a model, input and parameters. */
   readonly expectedEmbedding: typeof expectedEmbedding;
   /** Closes every connection and the built-in S3. */
@@ -87,8 +101,8 @@ function generateApiKey(accountId: string): string {
   return `ABSK${Buffer.from(`BedrockAPIKey-emulator-at-${accountId}:${secret}`).toString('base64')}`;
 }
 
-/** Which operation a method and path call, and its path label (still percent-encoded). */
-function route(method: string, path: string): { operation: Operation | undefined; label: string } {
+/** Which Bedrock Runtime operation a method and path call, and its path label (still percent-encoded). */
+function runtimeRoute(method: string, path: string): { operation: Operation | undefined; label: string } {
   const parts = path.split('/');
   if (method === 'POST' && parts.length === 4 && parts[1] === 'model' && parts[3] === 'invoke') {
     return { operation: 'InvokeModel', label: parts[2]! };
@@ -157,7 +171,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onRequest: options.onRequest,
   };
   const stats = new StatsCounter();
-  const resolver = new ModelResolver(models, options.applicationProfiles);
+  const resolver = new ModelResolver(models);
+  const profiles = new ApplicationProfiles(region, accountId, resolver);
+  profiles.replace(options.applicationProfiles ?? {});
   const quotas = new QuotaTracker(options.quotas);
   const faults = new FaultInjector(options.faults);
   const auth = new Authenticator(options.auth ?? 'verify', region, [credentials], apiKeys);
@@ -172,6 +188,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     durationMs: () => settings.asyncJobDurationMs,
     failureRule: () => settings.failAsyncJobs,
   });
+
+  /** Operations served beside Bedrock Runtime's: one line per capability. */
+  const context: RouteContext = { region, accountId, resolver, models, s3, profiles };
+  const routes: Route[] = [...controlPlaneRoutes(context)];
 
   const sockets = new Set<net.Socket>();
   const sessionSockets = new WeakMap<http2.Http2Session, net.Socket>();
@@ -264,6 +284,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     send(exchange, 200, payload, headers);
   }
 
+  async function answerRoute(
+    route: Route,
+    rawParams: Record<string, string>,
+    req: Request,
+    query: URLSearchParams,
+    body: Buffer,
+    exchange: Exchange,
+  ) {
+    const params: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(rawParams)) {
+      params[name] = decodeLabel(raw, () => validation(`The provided ${name} is invalid.`));
+    }
+    const answer = await route.handle({
+      method: route.method,
+      params,
+      query,
+      headers: req.headers,
+      body,
+      json: () => parseJsonBody(body),
+      setModel(baseModelId) {
+        exchange.modelId = baseModelId;
+        stats.model(baseModelId);
+      },
+    });
+    send(exchange, answer.status ?? 200, JSON.stringify(answer.body), answer.headers);
+  }
+
   async function handle(req: Request, res: Response) {
     const started = performance.now();
     const exchange: Exchange = { res, requestId: randomUUID() };
@@ -272,7 +319,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
     const method = req.method ?? 'GET';
-    const { operation, label } = route(method, path);
+    const runtime = runtimeRoute(method, path);
+    const matched = runtime.operation ? undefined : matchRoute(routes, method, path);
+    const operation = runtime.operation ?? matched?.route.operation;
+    const label = runtime.label;
     stats.requestStarted(operation ?? 'Unknown');
     res.once('close', () => {
       stats.requestEnded();
@@ -326,6 +376,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         case 'ListAsyncInvokes':
           return send(exchange, 200, JSON.stringify(jobs.list(query)));
       }
+      if (matched) return await answerRoute(matched.route, matched.params, req, query, body, exchange);
     } catch (error) {
       sendError(exchange, error);
     }
@@ -409,6 +460,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials,
     apiKey: apiKeys[0]!,
     expectedEmbedding,
+    registerApplicationProfile: (profile) => profiles.register(profile),
     stats: () => stats.snapshot(),
     reset() {
       releaseHeld();
@@ -424,8 +476,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
-      if ('applicationProfiles' in changes)
-        resolver.setApplicationProfiles(changes.applicationProfiles ?? {});
+      if ('applicationProfiles' in changes) profiles.replace(changes.applicationProfiles ?? {});
     },
     stop() {
       stopping ??= (async () => {

@@ -21,6 +21,7 @@ import {
 import { BedrockError, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
+import { accessDenied } from './iam.js';
 import { ModelResolver } from './model-ids.js';
 import { models } from './models/index.js';
 import { EmulatedValidationError } from './models/types.js';
@@ -169,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     asyncJobDurationMs: options.asyncJobDurationMs ?? 200,
     failAsyncJobs: options.failAsyncJobs,
     onRequest: options.onRequest,
+    deny: options.deny,
   };
   const stats = new StatsCounter();
   const resolver = new ModelResolver(models);
@@ -349,6 +351,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!operation) {
         throw new BedrockError(404, 'UnknownOperationException', `Unknown operation: ${method} ${path}`);
       }
+      if (settings.deny?.includes(operation)) throw accessDenied(operation, accountId);
       const fault = faults.next(operation);
       if (fault) {
         stats.faultsInjected[fault]++;
@@ -474,6 +477,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if ('asyncJobDurationMs' in changes) settings.asyncJobDurationMs = changes.asyncJobDurationMs ?? 200;
       if ('failAsyncJobs' in changes) settings.failAsyncJobs = changes.failAsyncJobs;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
+      if ('deny' in changes) settings.deny = changes.deny;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
       if ('applicationProfiles' in changes) profiles.replace(changes.applicationProfiles ?? {});

@@ -40,6 +40,21 @@ describe('a LEGACY model through ai@7', () => {
   });
 });
 
+describe('an application inference profile through ai@7', () => {
+  it('needs no family: the core looks the model up once (GetInferenceProfile)', async () => {
+    const { inferenceProfileArn } = emu.registerApplicationProfile({ modelId: 'us.cohere.embed-v4:0' });
+    const bedrock = emulatorProvider(emu);
+    const model = bedrock.embedding(inferenceProfileArn);
+    for (let i = 0; i < 3; i++) {
+      const { embeddings } = await embedMany({ model, values: [`a ${i}`, `b ${i}`] });
+      expect(embeddings).toEqual(
+        [`a ${i}`, `b ${i}`].map((text) => emu.expectedEmbedding('cohere.embed-v4:0', text)),
+      );
+    }
+    expect(emu.stats().requests.byOperation.GetInferenceProfile).toBe(1);
+  });
+});
+
 describe('the cache through ai@7', () => {
   it('a second identical embedMany of 1,000 texts sends 0 requests', async () => {
     const bedrock = emulatorProvider(emu, { cache: memoryCache() });

@@ -48,6 +48,20 @@ describe('a LEGACY model', () => {
   });
 });
 
+describe('an application inference profile', () => {
+  it('needs no family: the core looks the model up once, documents and queries alike', async () => {
+    const { inferenceProfileArn } = emu.registerApplicationProfile({ modelId: 'us.cohere.embed-v4:0' });
+    const embeddings = new BedrockEmbeddings({ model: inferenceProfileArn, ...connection() });
+    expect(await embeddings.embedDocuments(['doc'])).toEqual([
+      expectedVector(emu, COHERE_V4, 'doc', 'search_document'),
+    ]);
+    expect(await embeddings.embedQuery('query')).toEqual(
+      expectedVector(emu, COHERE_V4, 'query', 'search_query'),
+    );
+    expect(emu.stats().requests.byOperation.GetInferenceProfile).toBe(1);
+  });
+});
+
 describe('the cache', () => {
   it('serves repeated documents and queries without requests, each side under its own key', async () => {
     const embeddings = new BedrockEmbeddings({ model: COHERE_V4, cache: memoryCache(), ...connection() });

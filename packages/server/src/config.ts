@@ -10,6 +10,7 @@ import {
   type BedrockEmbeddingsError,
   type ClientOptions,
   checkInvocation,
+  isApplicationProfileArn,
   type ResolvedModel,
   resolveModel,
   resolveParams,
@@ -70,6 +71,27 @@ export interface ServerConfig {
     num_retries?: number;
     /** Per-request timeout in seconds (default: the core's, 60). */
     request_timeout?: number;
+    /** Cache embeddings (LiteLLM's switch): in process (`type: local`, the default) or in Redis. */
+    cache?: boolean;
+    /** Where the cache lives, as LiteLLM names it: `type: local | redis`, `host`, `port`, `password`. */
+    cache_params?: {
+      /** `local` (in-process LRU, the default) or `redis` (shared by every replica). */
+      type?: 'local' | 'redis';
+      /** Redis host (default `REDIS_HOST`, else `localhost`). */
+      host?: string;
+      /** Redis port (default `REDIS_PORT`, else 6379). */
+      port?: number;
+      /** Redis password (default `REDIS_PASSWORD`). */
+      password?: string;
+      /** Redis username (ACL), with `password`. */
+      username?: string;
+      /** Seconds an entry lives (default 30 days). */
+      ttl?: number;
+      /** Key prefix, so several deployments can share one Redis (default `bedrock-embeddings`). */
+      namespace?: string;
+      /** `local` only: entries kept (default 10,000). */
+      max_entries?: number;
+    };
   };
 }
 
@@ -92,8 +114,11 @@ export interface Deployment {
   modelName: string;
   /** `litellm_params.model` as configured. */
   model: string;
-  /** The model as routing resolved it, checked at load time. */
-  resolved: ResolvedModel;
+  /**
+   * The model as routing resolved it, checked at load time; absent for an application inference
+   * profile ARN, whose model the core looks up (GetInferenceProfile) at the first request.
+   */
+  resolved?: ResolvedModel;
   /** How the core client for this alias reaches Bedrock. */
   clientOptions: ClientOptions;
   /** Identifies `clientOptions` without holding secrets; equal keys share one core client. */
@@ -110,7 +135,22 @@ export interface ResolvedConfig {
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   maxRequestBytes: number;
+  /** The embedding cache (`litellm_settings.cache`), when on. */
+  cache?: CacheConfig;
 }
+
+/** `litellm_settings.cache` / `cache_params`, checked, with Redis defaults from the environment. */
+export type CacheConfig =
+  | { type: 'local'; maxEntries?: number }
+  | {
+      type: 'redis';
+      host: string;
+      port: number;
+      password?: string;
+      username?: string;
+      ttlSeconds?: number;
+      namespace: string;
+    };
 
 /** Default request body limit: room for a batch of images as data URLs. */
 export const DEFAULT_MAX_REQUEST_SIZE_MB = 32;
@@ -286,7 +326,9 @@ function resolveEntry(
   params: ModelParams,
   path: string,
   issues: string[],
-): ResolvedModel | undefined {
+): ResolvedModel | null | undefined {
+  // An application inference profile names no model: the core looks it up at the first request.
+  if (isApplicationProfileArn(model)) return null;
   try {
     const resolved = resolveModel(model);
     if (resolved.invoke === 'async') {
@@ -302,6 +344,50 @@ function resolveEntry(
     issues.push(`${path}: ${(error as BedrockEmbeddingsError).message}`);
     return undefined;
   }
+}
+
+/** `litellm_settings.cache` and `cache_params` (LiteLLM's names), or undefined when the cache is off. */
+function cacheConfig(settings: Fields, env: Env, issues: string[]): CacheConfig | undefined {
+  const path = 'litellm_settings';
+  const on = boolean(settings, 'cache', path, issues);
+  const params =
+    settings.cache_params === undefined
+      ? {}
+      : (mapping(
+          settings.cache_params,
+          `${path}.cache_params`,
+          ['type', 'host', 'port', 'password', 'username', 'ttl', 'namespace', 'max_entries'],
+          issues,
+        ) ?? {});
+  if (on !== true) {
+    if (settings.cache_params !== undefined && on === undefined)
+      issues.push(`${path}.cache_params: set ${path}.cache: true to turn the cache on`);
+    return undefined;
+  }
+  const where = `${path}.cache_params`;
+  const type = string(params, 'type', where, issues) ?? 'local';
+  if (type === 'local') {
+    const maxEntries = number(params, 'max_entries', where, issues, { integer: true, min: 1 });
+    return { type: 'local', ...(maxEntries === undefined ? {} : { maxEntries }) };
+  }
+  if (type !== 'redis') {
+    issues.push(`${where}.type: ${type} is not supported (local or redis)`);
+    return undefined;
+  }
+  const envPort = env.REDIS_PORT === undefined ? undefined : Number(env.REDIS_PORT);
+  const port = number(params, 'port', where, issues, { integer: true, min: 1 }) ?? envPort ?? 6379;
+  const password = string(params, 'password', where, issues) ?? (env.REDIS_PASSWORD || undefined);
+  const username = string(params, 'username', where, issues) ?? (env.REDIS_USERNAME || undefined);
+  const ttlSeconds = number(params, 'ttl', where, issues, { integer: true, min: 1 });
+  return {
+    type: 'redis',
+    host: string(params, 'host', where, issues) ?? (env.REDIS_HOST || 'localhost'),
+    port,
+    ...(password === undefined ? {} : { password }),
+    ...(username === undefined ? {} : { username }),
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    namespace: string(params, 'namespace', where, issues) ?? 'bedrock-embeddings',
+  };
 }
 
 /**
@@ -337,10 +423,11 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
       : (mapping(
           root.litellm_settings,
           'litellm_settings',
-          ['drop_params', 'num_retries', 'request_timeout'],
+          ['drop_params', 'num_retries', 'request_timeout', 'cache', 'cache_params'],
           issues,
         ) ?? {});
   const dropParams = boolean(settings, 'drop_params', 'litellm_settings', issues);
+  const cache = cacheConfig(settings, env, issues);
   const defaults = {
     numRetries: number(settings, 'num_retries', 'litellm_settings', issues, { integer: true, min: 0 }),
     timeoutSec: number(settings, 'request_timeout', 'litellm_settings', issues, {
@@ -381,14 +468,16 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
       const clientOptions = clientOptionsOf(fields, paramsPath, defaults, issues);
       const resolved = model === undefined ? undefined : resolveEntry(model, params, paramsPath, issues);
       if (modelName === undefined || model === undefined || resolved === undefined) return;
+      const known = resolved === null ? {} : { resolved };
       // Keyed by a hash, so no secret is kept in a key.
       const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
-      deployments.set(modelName, { modelName, model, resolved, clientOptions, clientKey, params });
+      deployments.set(modelName, { modelName, model, ...known, clientOptions, clientKey, params });
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     deployments,
+    ...(cache === undefined ? {} : { cache }),
     ...(masterKey === undefined ? {} : { masterKey }),
     maxRequestBytes: Math.floor(maxRequestMb * 1024 * 1024),
   };

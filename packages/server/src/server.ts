@@ -9,11 +9,20 @@ import type { AddressInfo } from 'node:net';
 import {
   type BedrockEmbeddings,
   createBedrockEmbeddings,
+  type EmbeddingCache,
   type EmbeddingInput,
   type EmbedResult,
+  memoryCache,
+  redisCache,
 } from '@bedrock-embeddings/core';
 import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
-import { type Deployment, type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
+import {
+  type CacheConfig,
+  type Deployment,
+  type ResolvedConfig,
+  resolveConfig,
+  type ServerConfig,
+} from './config.js';
 import { toCoreParams } from './model-params.js';
 import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError } from './openai.js';
 
@@ -62,6 +71,80 @@ export interface EmbeddingsServer {
   readonly httpServer: http.Server;
 }
 
+/** The cache of `litellm_settings.cache`, with the Redis connection opened by `listen()`. */
+type ServerCache = EmbeddingCache & { connect(): Promise<void>; disconnect(): void };
+
+function embeddingCache(config: CacheConfig | undefined): ServerCache | undefined {
+  if (config === undefined) return undefined;
+  if (config.type === 'local') {
+    return Object.assign(memoryCache({ maxEntries: config.maxEntries }), {
+      connect: async () => {},
+      disconnect: () => {},
+    });
+  }
+  let redis: { destroy(): void } | undefined;
+  let shared: EmbeddingCache | undefined;
+  const ready = (): EmbeddingCache => {
+    if (shared === undefined)
+      throw new Error('the Redis cache is not connected (the server is not listening)');
+    return shared;
+  };
+  return {
+    getMany: (keys) => ready().getMany(keys),
+    setMany: (entries) => ready().setMany(entries),
+    async connect() {
+      if (redis !== undefined) return;
+      const { createClient } = await import('redis');
+      let reported = false;
+      const client = createClient({
+        socket: {
+          host: config.host,
+          port: config.port,
+          connectTimeout: 2_000,
+          reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000),
+        },
+        ...(config.password === undefined ? {} : { password: config.password }),
+        ...(config.username === undefined ? {} : { username: config.username }),
+        // While Redis is away, commands fail at once (a cache miss and a warning), not queue up.
+        disableOfflineQueue: true,
+      })
+        .on('error', (error: Error) => {
+          if (reported) return;
+          reported = true;
+          process.stderr.write(
+            `Redis cache at ${config.host}:${config.port}: ${error.message} (embedding without it)\n`,
+          );
+        })
+        .on('ready', () => {
+          reported = false;
+        });
+      redis = client;
+      shared = redisCache(client, {
+        prefix: `${config.namespace}:`,
+        ...(config.ttlSeconds === undefined ? {} : { ttlSeconds: config.ttlSeconds }),
+      });
+      // Waited for at most the connect timeout: a Redis that is down at start is a cache miss per
+      // request (while the client reconnects), not a server that won't start.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        client.connect().then(
+          () => {},
+          () => {},
+        ),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 2_000);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+    disconnect() {
+      redis?.destroy();
+      redis = undefined;
+      shared = undefined;
+    },
+  };
+}
+
 /** Formats a log entry as one line: `POST /v1/embeddings 200 12ms model=titan-v2`. */
 export function formatLogEntry(entry: RequestLogEntry): string {
   return [
@@ -95,10 +178,13 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const masterKey = resolved.masterKey === undefined ? undefined : Buffer.from(resolved.masterKey);
   const createdAt = Math.floor(Date.now() / 1000);
 
+  const cache = embeddingCache(resolved.cache);
   const clients = new Map<string, BedrockEmbeddings>();
   for (const deployment of resolved.deployments.values()) {
     if (!clients.has(deployment.clientKey)) {
-      clients.set(deployment.clientKey, createBedrockEmbeddings(deployment.clientOptions));
+      const clientOptions =
+        cache === undefined ? deployment.clientOptions : { ...deployment.clientOptions, cache };
+      clients.set(deployment.clientKey, createBedrockEmbeddings(clientOptions));
     }
   }
   const clientOf = (deployment: Deployment) => clients.get(deployment.clientKey)!;
@@ -351,7 +437,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     get url() {
       return url;
     },
-    listen({ port = 4000, host = '127.0.0.1' } = {}) {
+    async listen({ port = 4000, host = '127.0.0.1' } = {}) {
+      await cache?.connect();
       return new Promise<string>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -376,6 +463,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         force.unref();
         httpServer.close(() => {
           clearTimeout(force);
+          cache?.disconnect();
           resolve();
         });
         httpServer.closeIdleConnections();

@@ -31,6 +31,7 @@ import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
+import { linkAbort, setLongTimeout } from './signals.js';
 import type { Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
@@ -282,11 +283,14 @@ async function waitForAsyncEmbed(
     );
 
   // One signal for both the caller's abort and the deadline, so a poll in flight stops at either.
+  // Timers are chunked (`setLongTimeout`): 30 days, or a poll interval of 2^31 ms, never fire early.
   const deadlineController = new AbortController();
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadlineController.abort(), timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, deadlineController.signal])
-    : deadlineController.signal;
+  const cancelTimer =
+    timeoutMs === undefined ? undefined : setLongTimeout(() => deadlineController.abort(), timeoutMs);
+  const combined = new AbortController();
+  const unlinkCaller = linkAbort(options.signal, combined);
+  const unlinkDeadline = linkAbort(deadlineController.signal, combined);
+  const signal = combined.signal;
   try {
     let interval = first;
     for (;;) {
@@ -310,7 +314,9 @@ async function waitForAsyncEmbed(
       interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
     }
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    cancelTimer?.();
+    unlinkCaller();
+    unlinkDeadline();
   }
 }
 
@@ -552,10 +558,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const cancel = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);

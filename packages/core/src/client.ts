@@ -4,7 +4,8 @@
  */
 import { createAsyncApi } from './async.js';
 import { lookupCache } from './cache/index.js';
-import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
+import { checkResponse, malformed } from './check.js';
+import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
@@ -79,8 +80,18 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
-  // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
-  const pacer = policy.adaptive ? new Pacer() : undefined;
+  // AWS quotas are per model and region (and account): so is pacing, and so is the limiter's
+  // queue, so one throttled model never slows another sharing this client.
+  const pacers = new Map<string, Pacer>();
+  const pacerFor = (key: string): Pacer | undefined => {
+    if (!policy.adaptive) return undefined;
+    let pacer = pacers.get(key);
+    if (pacer === undefined) {
+      pacer = new Pacer();
+      pacers.set(key, pacer);
+    }
+    return pacer;
+  };
 
   const profiles = createProfileResolver(options, { policy, timeoutMs, redact: transport.redact });
 
@@ -111,6 +122,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const legacy = lifecycleWarning(resolved.spec, resolved.region ?? configuredRegion(options.region));
     if (legacy !== undefined) warnings.push(legacy);
 
+    const key = `${resolved.modelId} ${resolved.region ?? ''}`;
+    const pacer = pacerFor(key);
     const cache = request.cache === false ? undefined : (request.cache ?? options.cache);
     const attributes = {
       'gen_ai.embeddings.dimension.count': params.dimensions,
@@ -159,7 +172,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
                 return sent;
               },
             ),
-          { limiter, model, signal: request.signal },
+          { workers: limiter.limit, model, signal: request.signal },
         );
 
         // Assemble in input order: the cache's hits, then each response's vectors.
@@ -237,6 +250,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           timeoutMs,
           model,
           redact: transport.redact,
+          limiter,
+          key,
           onRetry: ({ attempt, delayMs, throttled, error }) => {
             if (throttled) span.event('throttled', { 'error.type': errorName(error) });
             span.event('retry', {
@@ -248,23 +263,21 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           ...(pacer === undefined ? {} : { pacer }),
         },
       );
+      const expected = {
+        model,
+        modelId: resolved.modelId,
+        family: resolved.family,
+        count: batch.length,
+        params,
+        ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
+      };
       let parsed: ParsedResponse;
       try {
         parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
       } catch (error) {
-        if (error instanceof BedrockEmbeddingsError) throw error;
-        throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
-          model,
-          cause: error,
-          requestId: sent.requestId,
-        });
+        throw malformed(error, expected);
       }
-      if (parsed.embeddings.length !== batch.length) {
-        throw new ServiceError(
-          `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-          { model, requestId: sent.requestId },
-        );
-      }
+      checkResponse(parsed, expected);
       return {
         parsed,
         tokens: parsed.inputTokens ?? sent.headerInputTokens,

@@ -11,7 +11,7 @@ import {
   ThrottlingError,
   TimeoutError,
 } from './errors.js';
-import { isRetryable, isThrottling, withoutRawExchange } from './transport.js';
+import { guardCredentials, isRetryable, isThrottling, withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
 /**
@@ -33,7 +33,7 @@ export function createS3Client(options: ClientOptions, region: string | undefine
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
   if (region !== undefined) config.region = region;
-  if (options.credentials !== undefined) config.credentials = options.credentials;
+  if (options.credentials !== undefined) config.credentials = guardCredentials(options.credentials);
   if (options.profile !== undefined) config.profile = options.profile;
   const endpoint = options.s3Endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || undefined);
   if (endpoint !== undefined) {

@@ -4,7 +4,7 @@
  * `http2` or an `http` server (the AWS SDK's default handler for Bedrock Runtime is HTTP/2).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import http, { type OutgoingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
@@ -18,7 +18,7 @@ import {
   type Route,
   type RouteContext,
 } from './control-plane.js';
-import { BedrockError, validation } from './errors.js';
+import { BedrockError, constraintViolation, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
 import { accessDenied } from './iam.js';
@@ -148,8 +148,18 @@ function queryObject(query: URLSearchParams): Record<string, string | string[]> 
   return result;
 }
 
-const isJsonContentType = (headers: IncomingHttpHeaders) =>
-  /^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '');
+const isJson = (mediaType: string) => /^application\/json\s*(;|$)/i.test(mediaType);
+/** Whether an Accept header admits JSON (`application/json`, `application/*` or `*\/*`, any parameters). */
+const acceptsJson = (accept: string) =>
+  accept.split(',').some((range) => /^\s*(application\/json|application\/\*|\*\/\*)\s*(;|$)/i.test(range));
+
+/**
+ * InvokeModel's `modelId` pattern from the Smithy model, anchored as the service applies it (the
+ * model's alternatives are not anchored on their own, yet AWS answers `a/b` with this error).
+ */
+const INVOKE_MODEL_ID_SOURCE =
+  '(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:custom-model-deployment/[a-z0-9]{12})|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|([a-zA-Z0-9-:.]+)';
+const INVOKE_MODEL_ID = new RegExp(`^(${INVOKE_MODEL_ID_SOURCE})$`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -253,13 +263,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function invokeModel(label: string, req: Request, body: Buffer, exchange: Exchange) {
     const requestedId = decodeLabel(label, () => validation('The provided model identifier is invalid.'));
+    if (requestedId.length > 2048 || !INVOKE_MODEL_ID.test(requestedId)) {
+      throw constraintViolation(
+        requestedId,
+        'modelId',
+        `Member must satisfy regular expression pattern: ${INVOKE_MODEL_ID_SOURCE}`,
+      );
+    }
     const { model, baseModelId, viaProfile } = resolver.forInvoke(requestedId);
     exchange.modelId = baseModelId;
     stats.model(baseModelId);
-    if (!isJsonContentType(req.headers)) {
-      throw validation(
-        `The provided Content-Type '${req.headers['content-type'] ?? ''}' is not supported. Use application/json.`,
-      );
+    // boto3 and the AWS CLI send no Content-Type (nor Accept) unless told to; Bedrock reads the body as
+    // JSON then. A type that is given must be JSON.
+    const contentType = req.headers['content-type'];
+    if (contentType && !isJson(contentType)) {
+      throw validation(`The provided Content-Type '${contentType}' is not supported. Use application/json.`);
+    }
+    const accept = req.headers.accept;
+    if (accept && !acceptsJson(accept)) {
+      throw validation(`The provided Accept Type '${accept}' is not supported. Use application/json.`);
     }
     const json = parseJsonBody(body);
     const now = Date.now();

@@ -252,24 +252,25 @@ export class BedrockEmbeddings extends Embeddings {
         parameter: 'outputS3Uri',
       });
     }
-    const combined = this.#combineSignal(signal);
-    const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
-      ...this.#params,
-      ...job,
-      input,
-      outputS3Uri: target,
-      purpose: purpose ?? 'document',
-      signal: combined,
+    return this.#withSignal(signal, async (combined) => {
+      const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
+        ...this.#params,
+        ...job,
+        input,
+        outputS3Uri: target,
+        purpose: purpose ?? 'document',
+        signal: combined,
+      });
+      await this.bedrock.waitForAsyncEmbed(invocationArn, {
+        pollIntervalMs,
+        maxPollIntervalMs,
+        timeoutMs,
+        onPoll,
+        signal: combined,
+      });
+      const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
+      return { ...results, warnings };
     });
-    await this.bedrock.waitForAsyncEmbed(invocationArn, {
-      pollIntervalMs,
-      maxPollIntervalMs,
-      timeoutMs,
-      onPoll,
-      signal: combined,
-    });
-    const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
-    return { ...results, warnings };
   }
 
   async #embed(
@@ -277,20 +278,35 @@ export class BedrockEmbeddings extends Embeddings {
     purpose: Purpose,
     options: BedrockEmbeddingsCallOptions | undefined,
   ): Promise<number[][]> {
-    const { embeddings, ...info } = await this.bedrock.embed({
-      ...this.#params,
-      inputs,
-      purpose,
-      signal: this.#combineSignal(options?.signal),
+    return this.#withSignal(options?.signal, async (signal) => {
+      const { embeddings, ...info } = await this.bedrock.embed({ ...this.#params, inputs, purpose, signal });
+      this.lastResult = info;
+      warnLegacyOnce(info.warnings);
+      return embeddings;
     });
-    this.lastResult = info;
-    warnLegacyOnce(info.warnings);
-    return embeddings;
   }
 
-  #combineSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
-    if (!signal) return this.#signal;
-    if (!this.#signal) return signal;
-    return AbortSignal.any([this.#signal, signal]);
+  /**
+   * Runs `run` under the constructor's signal and the call's. Both: a controller of this call's,
+   * whose listeners are removed when it ends (`AbortSignal.any` would leave a trace per call on the
+   * long-lived constructor signal).
+   */
+  async #withSignal<T>(
+    call: AbortSignal | undefined,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    const own = this.#signal;
+    if (!call || !own) return run(call ?? own);
+    const both = new AbortController();
+    const forward = () => both.abort((own.aborted ? own : call).reason);
+    if (own.aborted || call.aborted) forward();
+    own.addEventListener('abort', forward);
+    call.addEventListener('abort', forward);
+    try {
+      return await run(both.signal);
+    } finally {
+      own.removeEventListener('abort', forward);
+      call.removeEventListener('abort', forward);
+    }
   }
 }

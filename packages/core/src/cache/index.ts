@@ -105,7 +105,7 @@ export async function cacheKeys(
 }
 
 function isVector(value: unknown, dimensions: number): value is number[] {
-  return Array.isArray(value) && value.length === dimensions && value.every((x) => typeof x === 'number');
+  return Array.isArray(value) && value.length === dimensions && value.every((x) => Number.isFinite(x));
 }
 
 /** A stored entry that is not what we wrote (or has other dimensions) is a miss, never a wrong vector. */

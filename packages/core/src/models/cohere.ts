@@ -121,6 +121,14 @@ const MIB = 1024 * 1024;
 /** v3: texts of at most 2,048 characters; one jpeg/png image per request, 5 MB. */
 const V3_TEXT_CHARS = 2_048;
 const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
+/**
+ * How a v4 interleaved `image_url` part carries its data URI. AWS's English model page
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html) shows a
+ * string, other renderings of that page and Cohere's own API show `{ url }`; which one Bedrock takes
+ * is unconfirmed. We send `{ url }`: Cohere's API is the schema the model was built against, and
+ * the emulator accepts both. To switch, make this `(uri) => uri`.
+ */
+const imageUrl = (uri: string): string | { url: string } => ({ url: uri });
 /** v4: png/jpeg/webp/gif images of 5 MB each. Cohere takes data URIs only, never S3. */
 const V4_IMAGE: ImageRules = { formats: ['png', 'jpeg', 'webp', 'gif'], maxBytes: 5 * MIB };
 
@@ -220,7 +228,7 @@ export const cohere: ModelFamily = {
       body.inputs = batch.map((input) => ({
         content: [
           ...(input.text === undefined ? [] : [{ type: 'text', text: input.text }]),
-          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: { url: dataUri(media) } })),
+          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: imageUrl(dataUri(media)) })),
         ],
       }));
     }

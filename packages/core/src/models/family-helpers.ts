@@ -4,7 +4,7 @@
  * deep merge of `providerOptions`) and cheap response shape checks (no per-number work on the hot
  * path). Async options and output files are in `async-helpers.ts`.
  */
-import { ServiceError, ValidationError } from '../errors.js';
+import { MalformedResponseError, ValidationError } from '../errors.js';
 import type { FamilyContext, Media, NormalizedInput } from '../types.js';
 
 /** A `ValidationError` naming the model and the input field at fault. */
@@ -12,9 +12,12 @@ export function invalidInput(ctx: FamilyContext, parameter: string, message: str
   return new ValidationError(`${ctx.modelId}: ${message}`, { model: ctx.modelId, parameter });
 }
 
-/** The error for a response body that does not have the documented shape. */
-export function malformedResponse(ctx: FamilyContext, detail: string): ServiceError {
-  return new ServiceError(`Malformed response from ${ctx.modelId}: ${detail}`, { model: ctx.modelId });
+/** The error for a response body that does not have the documented shape (the engine adds the request id). */
+export function malformedResponse(ctx: FamilyContext, detail: string): MalformedResponseError {
+  return new MalformedResponseError(`Malformed response from ${ctx.modelId}: ${detail}`, {
+    model: ctx.modelId,
+    detail,
+  });
 }
 
 /** A plain JSON object (not an array, not null). */
@@ -22,12 +25,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A non-empty list of numbers, judged by its first element only (vectors are long: no per-number check). */
+/** A non-empty list, judged by its first element only: `check.ts` then reads every value once. */
 export function isVector(value: unknown): value is number[] {
   return Array.isArray(value) && value.length > 0 && typeof value[0] === 'number';
 }
 
-/** `count` vectors, checked row by row (cheap: one look per row, none per number). */
+/** `count` vectors, checked row by row (one look per row; `check.ts` checks lengths and values). */
 export function isVectorList(value: unknown, count: number): value is number[][] {
   if (!Array.isArray(value) || value.length !== count) return false;
   for (const row of value) if (!isVector(row)) return false;

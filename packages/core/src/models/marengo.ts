@@ -5,6 +5,7 @@
  * Wire format: bedrock-reference.md §4.7 (2.7, AWS "TwelveLabs Marengo Embed 2.7" page) and §4.8
  * (3.0, AWS page plus LiteLLM/stdapi.ai for the body shape); async output: §5.5.
  */
+import { vectorProblem } from '../check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,
@@ -175,14 +176,9 @@ function checkText(text: string, params: ResolvedParams, ctx: FamilyContext): vo
 
 function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
   if (media.source.type === 's3') {
-    // LiteLLM's Marengo 3.0 code requires the owner of an s3:// source (its wording kept).
-    if (is30(ctx) && media.source.bucketOwner === undefined) {
-      throw invalidInput(
-        ctx,
-        `${parameter}.bucketOwner`,
-        "s3:// media requires the 'bucketOwner' parameter, the account id that owns the bucket. Pass `{ value, bucketOwner }`.",
-      );
-    }
+    // `bucketOwner` is optional for 2.7 and 3.0 alike: AWS's S3Location type marks it "Required: No"
+    // (needed only when another account owns the bucket) and the Marengo pages do not mark it
+    // required. The emulator follows the same rule; see its README's list of assumptions.
     checkBucketOwner(media, `${parameter}.bucketOwner`, ctx);
     return;
   }
@@ -326,9 +322,17 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   if (!isRecord(output) || !Array.isArray(output.data)) {
     throw outputError(reader, ctx, location, 'is malformed: expected an object with a `data` list.');
   }
+  const dimension = ctx.model.capabilities.dimensions.default;
+  if (output.data.length === 0) {
+    throw outputError(reader, ctx, location, 'is malformed: `data` is empty, though the job completed.');
+  }
   const segments = output.data.map((item, position): EmbeddingSegment => {
     if (!isRecord(item) || !isVector(item.embedding)) {
       throw outputError(reader, ctx, location, `is malformed: data[${position}] has no embedding.`);
+    }
+    const problem = vectorProblem(item.embedding, dimension);
+    if (problem !== undefined) {
+      throw outputError(reader, ctx, location, `is malformed: data[${position}].embedding ${problem}.`);
     }
     const embeddingOption = optionalString(item.embeddingOption);
     return {

@@ -5,6 +5,7 @@
  * Wire format: bedrock-reference.md §4.6 (AWS "Nova Multimodal Embeddings" schema and user guide);
  * async output files: §5.5.
  */
+import { vectorProblem } from '../check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,
@@ -324,6 +325,13 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   if (!isRecord(result) || !Array.isArray(result.embeddingResults)) {
     throw malformed(resultUri, 'expected an object with an `embeddingResults` list.');
   }
+  // Every vector has the declared dimension (else one the model has, the same for all).
+  const allowed = ctx.model.capabilities.dimensions.allowed;
+  const declared = optionalNumber(result.embeddingDimension);
+  if (declared !== undefined && !allowed.includes(declared)) {
+    throw malformed(resultUri, `embeddingDimension ${declared} is not one of ${allowed.join(', ')}.`);
+  }
+  let dimension = declared;
   const segments: EmbeddingSegment[] = [];
   const files = [resultUri];
   for (const entry of result.embeddingResults) {
@@ -342,9 +350,37 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
     }
     const lines = await readRecords(reader, fileUri, ctx);
     files.push(fileUri);
+    if (lines.length === 0 && status !== 'FAILED') {
+      throw malformed(
+        fileUri,
+        `it holds no segment, though the ${modality ?? 'unnamed'} result is ${status ?? 'not marked failed'}.`,
+      );
+    }
+    const declaredCount = optionalNumber(entry.segmentCount);
+    if (declaredCount !== undefined && declaredCount !== lines.length) {
+      throw malformed(
+        fileUri,
+        `it holds ${lines.length} segments; the result file declares ${declaredCount}.`,
+      );
+    }
+    const seen = new Set<number>();
     lines.forEach((line, position) => {
       const segment = toSegment(line, position, modality);
       if (segment === undefined) throw malformed(fileUri, `line ${position + 1} has no embedding.`);
+      const index = segment.segmentIndex;
+      if (!Number.isInteger(index) || index < 0 || index >= lines.length || seen.has(index)) {
+        throw malformed(
+          fileUri,
+          `line ${position + 1} has segmentIndex ${index}: ${seen.has(index) ? 'a duplicate' : `outside 0-${lines.length - 1}`}, so a segment is missing or repeated.`,
+        );
+      }
+      seen.add(index);
+      if (segment.embedding.length > 0 || segment.status === undefined || segment.status === 'SUCCESS') {
+        dimension ??= allowed.includes(segment.embedding.length) ? segment.embedding.length : allowed[0];
+        const problem = vectorProblem(segment.embedding, dimension!);
+        if (problem !== undefined)
+          throw malformed(fileUri, `line ${position + 1}: the embedding ${problem}.`);
+      }
       segments.push(segment);
     });
   }

@@ -10,6 +10,7 @@ export {
   type CacheLookup,
   cacheKeys,
   lookupCache,
+  type MemoryCache,
   type MemoryCacheOptions,
   memoryCache,
   type RedisCacheClient,

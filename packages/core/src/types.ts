@@ -259,7 +259,13 @@ export interface ModelLifecycle {
   /** Whether vectors of the successor can be compared with this model's (false: re-embed everything). */
   successorCompatible?: boolean;
   /** Regions where the model is LEGACY although ACTIVE elsewhere, with their EOL date. */
-  legacyRegions?: Record<string, { endOfLife?: string }>;
+  legacyRegions?: Record<
+    string,
+    {
+      /** End-of-life date in that region (`YYYY-MM-DD`), when AWS gives one. */
+      endOfLife?: string;
+    }
+  >;
   /** The AWS page the facts come from (the model card). */
   source: string;
 }

@@ -95,3 +95,21 @@ describe('calling a LEGACY model', () => {
     expect(started.warnings.map((warning) => warning.type)).toEqual(['legacy-model']);
   });
 });
+
+describe('the READMEs', () => {
+  it("show each model's status in their model tables", async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const path of ['../../../README.md', '../README.md']) {
+      const readme = readFileSync(new URL(path, import.meta.url), 'utf8');
+      for (const family of families) {
+        for (const spec of family.models) {
+          const row = readme
+            .split('\n')
+            .find((line) => line.startsWith('| `') && line.split(' | ')[0]!.includes(`\`${spec.id}\``));
+          expect(row, `${path}: a row for ${spec.id}`).toBeDefined();
+          expect(row, `${path}: ${spec.id}`).toContain(spec.lifecycle.status);
+        }
+      }
+    }
+  });
+});

@@ -225,6 +225,12 @@ export async function lookupCache(
   };
 }
 
+/** The cache {@link memoryCache} makes. */
+export interface MemoryCache extends EmbeddingCache {
+  /** Entries held now. */
+  readonly size: number;
+}
+
 /** Options of {@link memoryCache}. */
 export interface MemoryCacheOptions {
   /** Entries kept; the least recently used are dropped beyond it (default 10,000). */
@@ -235,7 +241,7 @@ export interface MemoryCacheOptions {
  * An in-process LRU cache: the fastest, but private to one process. Entries are kept as given
  * (vectors are not copied), so do not mutate returned vectors.
  */
-export function memoryCache(options: MemoryCacheOptions = {}): EmbeddingCache & { readonly size: number } {
+export function memoryCache(options: MemoryCacheOptions = {}): MemoryCache {
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`memoryCache: maxEntries must be a positive integer, not ${maxEntries}`);
@@ -271,13 +277,17 @@ export function memoryCache(options: MemoryCacheOptions = {}): EmbeddingCache & 
  * `multi()` of `set` with an expiry.
  */
 export interface RedisCacheClient {
+  /** `MGET`: the values of the keys, null for a missing one. */
   mGet(keys: string[]): Promise<unknown[]>;
+  /** Starts a transaction (`MULTI`). */
   multi(): RedisCacheMulti;
 }
 
 /** A `redis` transaction, as far as {@link redisCache} uses it. */
 export interface RedisCacheMulti {
+  /** Queues a `SET`, with an expiry in seconds (`EX`). */
   set(key: string, value: string, options?: { EX?: number }): RedisCacheMulti;
+  /** Runs the queued commands (`EXEC`). */
   exec(): Promise<unknown>;
 }
 

@@ -291,6 +291,6 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     resolveModel: (model, route = {}) => profiles.resolve(model, route, route.signal),
-    ...createAsyncApi({ options, transport, policy, timeoutMs }),
+    ...createAsyncApi({ options, transport, policy, timeoutMs, resolve: profiles.resolve }),
   };
 }

@@ -78,6 +78,17 @@ describe('an application inference profile ARN with no family', () => {
     );
   });
 
+  it('serves startAsyncEmbed too', async () => {
+    const nova = emu.registerApplicationProfile({ modelId: 'amazon.nova-2-multimodal-embeddings-v1:0' });
+    const started = await client().startAsyncEmbed({
+      model: nova.inferenceProfileArn,
+      input: { video: 's3://media/clip.mp4' },
+      outputS3Uri: 's3://results/out',
+    });
+    expect(started.invocationArn).toMatch(/:async-invoke\//);
+    expect(lookups()).toBe(1);
+  });
+
   it('AccessDenied says the permission is missing and how to pass baseModel; it is not cached', async () => {
     emu.configure({ deny: ['GetInferenceProfile'] });
     const bedrock = client();

@@ -22,9 +22,14 @@ import type { ClientOptions, ResolvedModel } from '../types.js';
 const APP_PROFILE_ARN =
   /^arn:aws[a-z-]*:bedrock:([a-z0-9-]+):\d{12}:application-inference-profile\/[A-Za-z0-9]+$/;
 
-/** Whether `model` (after a `bedrock/` route prefix) is an application inference profile ARN. */
+/** The id without a LiteLLM route prefix (`bedrock/`, `bedrock/async_invoke/`). */
+function stripRoute(model: string): string {
+  return model.trim().replace(/^bedrock\/(async_invoke\/)?/, '');
+}
+
+/** Whether `model` (after a `bedrock/` or `bedrock/async_invoke/` route prefix) is an application inference profile ARN. */
 export function isApplicationProfileArn(model: string): boolean {
-  return APP_PROFILE_ARN.test(model.trim().replace(/^bedrock\//, ''));
+  return APP_PROFILE_ARN.test(stripRoute(model));
 }
 
 /** Resolves model strings, looking up application inference profiles once per client. */
@@ -175,7 +180,7 @@ export function createProfileResolver(
     },
     async resolve(model, route, signal) {
       if (!needsLookup(model, route)) return resolveModel(model, route);
-      const arn = model.trim().replace(/^bedrock\//, '');
+      const arn = stripRoute(model);
       let base = baseModels.get(arn);
       if (base === undefined) {
         base = lookup(arn, model);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBench } from './harness.js';
 import { formatMarkdown, formatResults } from './report.js';
+import { formatGateway, runGateway } from './scenarios/gateway.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: pnpm bench [-- options]
   --quick          small sizes (seconds, not minutes)
-  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b); repeatable
+  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b; gateway: the server over two regions); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON, and a Markdown summary next to it (default:
@@ -36,6 +37,7 @@ if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
   throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
 }
 
+const wanted = (id: string) => values.scenario === undefined || values.scenario.includes(id);
 const results = await runBench({
   quick: values.quick,
   ...(values.scenario === undefined ? {} : { only: values.scenario }),
@@ -44,6 +46,8 @@ const results = await runBench({
   log: (line) => console.error(line),
 });
 console.log(formatResults(results));
+const gateway = wanted('gateway') ? await runGateway({ quick: values.quick, log: console.error }) : undefined;
+if (gateway !== undefined) console.log(`\n${formatGateway(gateway)}`);
 
 const complete = !values.quick && values.scenario === undefined;
 const out =
@@ -52,7 +56,7 @@ const out =
     new URL(`./results/${complete ? 'latest' : values.quick ? 'quick' : 'partial'}.json`, import.meta.url),
   );
 mkdirSync(dirname(resolve(out)), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ ...results, gateway }, null, 2)}\n`);
 const markdown = `${out.replace(/\.json$/, '')}.md`;
 writeFileSync(markdown, `${formatMarkdown(results)}\n`);
 console.log(`results written to ${out} and ${markdown}`);

@@ -3,30 +3,20 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { createBatchApi } from './batch/index.js';
 import { lookupCache } from './cache/index.js';
-import { checkResponse, malformed } from './check.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
-import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
-import { checkInvocation, resolveParams } from './params.js';
+import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
 import { createProfileResolver } from './profiles/index.js';
-import { getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
-import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
-import { type RequestTrace, traceCall } from './telemetry/index.js';
+import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
+import { encodingFormats, prepareCall, type SendContext, sendBatch } from './send.js';
+import { createStreamApi, ProgressMeter } from './stream/index.js';
+import { traceCall } from './telemetry/index.js';
 import { createTransport } from './transport.js';
-import type {
-  BedrockEmbeddings,
-  ClientOptions,
-  EmbeddingType,
-  EmbedRequest,
-  EmbedResult,
-  FamilyContext,
-  ModelFamily,
-  NormalizedInput,
-  ParsedResponse,
-} from './types.js';
+import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
 import { estimateCost, sumUsage } from './usage.js';
 
 /** Requests in flight at once per client when `maxConcurrency` is not given. */
@@ -40,26 +30,6 @@ function positiveInteger(value: number | undefined, fallback: number, parameter:
     throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
   }
   return value;
-}
-
-function errorName(error: unknown): string {
-  const { name } = (error ?? {}) as { name?: unknown };
-  return typeof name === 'string' ? name : 'Error';
-}
-
-function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== 'string')
-  ) {
-    throw new ValidationError(`${model}: \`headers\` must map header names to strings.`, {
-      model,
-      parameter: 'headers',
-    });
-  }
-  return headers as Record<string, string>;
 }
 
 /**
@@ -94,23 +64,29 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   };
 
   const profiles = createProfileResolver(options, { policy, timeoutMs, redact: transport.redact });
+  const send: SendContext = {
+    transport,
+    policy,
+    timeoutMs,
+    limiter,
+    pacerFor,
+    resolve: profiles.resolve,
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+  };
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     const route = { family: request.family, baseModel: request.baseModel };
-    const resolved = await profiles.resolve(request.model, route, request.signal);
+    const call = prepareCall(
+      request,
+      await profiles.resolve(request.model, route, request.signal),
+      options.region,
+    );
+    const { resolved, family, params, ctx } = call;
     const { model } = resolved;
-    if (resolved.invoke === 'async') {
-      throw new ValidationError(
-        `${model} is an async_invoke route: start it with startAsyncEmbed, or use bedrock/${resolved.modelId} with embed.`,
-        { model, parameter: 'model' },
-      );
-    }
-    const family: ModelFamily = getFamily(resolved.family);
     const inputs = normalizeInputs(request.inputs, model);
-    const { params, warnings } = resolveParams(request, resolved);
     checkInvocation(inputs, resolved, 'sync');
-    const headers = checkHeaders(request.headers, model);
-    const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -119,61 +95,37 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         throw atInput(error, `inputs[${i}]`);
       }
     }
-    const legacy = lifecycleWarning(resolved.spec, resolved.region ?? configuredRegion(options.region));
-    if (legacy !== undefined) warnings.push(legacy);
 
-    const key = `${resolved.modelId} ${resolved.region ?? ''}`;
-    const pacer = pacerFor(key);
     const cache = request.cache === false ? undefined : (request.cache ?? options.cache);
     const attributes = {
       'gen_ai.embeddings.dimension.count': params.dimensions,
-      'gen_ai.request.encoding_formats': [
-        'float',
-        ...(params.embeddingTypes ?? []).filter((t) => t !== 'float'),
-      ],
+      'gen_ai.request.encoding_formats': encodingFormats(params),
     };
     return traceCall(
       options.telemetry,
       { operation: 'embeddings', model: request.model, attributes },
       async (trace) => {
-        const cached = await lookupCache(cache, resolved.spec.id, params, inputs, warnings);
+        const meter = new ProgressMeter(resolved.spec, request.onProgress);
+        const cached = await lookupCache(cache, resolved.spec.id, params, inputs, call.warnings);
         const toSend = cached.misses.map((i) => inputs[i]!);
+        if (cached.hitCount > 0) meter.settled(cached.hitCount);
         const planned = planRequests(toSend, resolved.spec.capabilities);
         const responses = await runAll(
           planned.length,
-          (index, signal) =>
-            trace.request(
-              {
-                'gen_ai.request.model': resolved.modelId,
-                'bedrock_embeddings.inputs': planned[index]!.inputs.length,
-                ...attributes,
-              },
-              async (span) => {
-                const { inputs: batch, indices } = planned[index]!;
-                if (span.recordInputs) {
-                  span.setAttributes({
-                    'bedrock_embeddings.input.texts': batch.map((input) => input.text ?? ''),
-                  });
-                }
-                const sent = await sendBatch(batch, span, signal);
-                span.setAttributes({
-                  'gen_ai.usage.input_tokens': sent.tokens,
-                  'aws.request_id': sent.requestId,
-                });
-                if (span.recordOutputs) {
-                  span.setAttributes({
-                    'bedrock_embeddings.embeddings': JSON.stringify(sent.parsed.embeddings),
-                  });
-                }
-                await cached.store(
-                  indices.map((i) => cached.misses[i]!),
-                  sent.parsed,
-                );
-                return sent;
-              },
-            ),
+          async (index, signal) => {
+            const { inputs: batch, indices } = planned[index]!;
+            const answer = await sendBatch(send, call, batch, signal, meter.attempt, trace);
+            meter.answered(batch, answer);
+            meter.settled(batch.length);
+            await cached.store(
+              indices.map((i) => cached.misses[i]!),
+              answer.parsed,
+            );
+            return answer;
+          },
           { workers: limiter.limit, model, signal: request.signal },
         );
+        meter.report(true);
 
         // Assemble in input order: the cache's hits, then each response's vectors.
         const embeddings = new Array<number[]>(inputs.length);
@@ -220,7 +172,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
           ...(byType === undefined ? {} : { embeddingsByType: byType }),
           usage,
           ...(costUsd === undefined ? {} : { costUsd }),
-          warnings,
+          warnings: call.warnings,
           model: request.model,
           modelId: resolved.modelId,
           family: resolved.family,
@@ -231,60 +183,6 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         };
       },
     );
-
-    /** One request: body built when sent (a large job never holds them all), sent, checked. */
-    async function sendBatch(batch: NormalizedInput[], span: RequestTrace, signal: AbortSignal) {
-      // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
-      const body = family.toRequestBody(batch, params, ctx);
-      const json = JSON.stringify(body);
-      const sent = await withRetry(
-        (attemptSignal) =>
-          transport.invoke(resolved.modelId, json, {
-            signal: attemptSignal,
-            region: resolved.region,
-            headers,
-          }),
-        {
-          policy,
-          signal,
-          timeoutMs,
-          model,
-          redact: transport.redact,
-          limiter,
-          key,
-          onRetry: ({ attempt, delayMs, throttled, error }) => {
-            if (throttled) span.event('throttled', { 'error.type': errorName(error) });
-            span.event('retry', {
-              'retry.attempt': attempt,
-              'retry.delay_ms': Math.round(delayMs),
-              'error.type': errorName(error),
-            });
-          },
-          ...(pacer === undefined ? {} : { pacer }),
-        },
-      );
-      const expected = {
-        model,
-        modelId: resolved.modelId,
-        family: resolved.family,
-        count: batch.length,
-        params,
-        ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
-      };
-      let parsed: ParsedResponse;
-      try {
-        parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
-      } catch (error) {
-        throw malformed(error, expected);
-      }
-      checkResponse(parsed, expected);
-      return {
-        parsed,
-        tokens: parsed.inputTokens ?? sent.headerInputTokens,
-        requestId: sent.requestId,
-        headers: sent.headers ?? {},
-      };
-    }
   }
 
   return {
@@ -292,5 +190,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     resolveModel: (model, route = {}) => profiles.resolve(model, route, route.signal),
     ...createAsyncApi({ options, transport, policy, timeoutMs, resolve: profiles.resolve }),
+    ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
   };
 }

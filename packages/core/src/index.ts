@@ -6,6 +6,8 @@
  * @module @bedrock-embeddings/core
  */
 
+export { BATCH_LIMITS, BATCH_MODELS, BATCH_PRICE_RATIO } from './batch/index.js';
+export type * from './batch/types.js';
 export {
   type CacheLookup,
   cacheKeys,
@@ -31,6 +33,7 @@ export { checkInvocation, resolveParams, supportedParameters } from './params.js
 export { isApplicationProfileArn } from './profiles/index.js';
 export { families, getFamily } from './registry.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
+export { PROGRESS_INTERVAL_MS } from './stream/index.js';
 export {
   type Attributes,
   type AttributeValue,

@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
 import { Authenticator } from './auth.js';
+import { BatchJobs, batchJobRoutes } from './batch-jobs.js';
 import {
   type ApplicationProfile,
   type ApplicationProfileOptions,
@@ -179,6 +180,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: options.latency ?? {},
     asyncJobDurationMs: options.asyncJobDurationMs ?? 200,
     failAsyncJobs: options.failAsyncJobs,
+    batchJobStateMs: options.batchJobStateMs ?? 100,
+    batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
     deny: options.deny,
   };
@@ -200,10 +203,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     durationMs: () => settings.asyncJobDurationMs,
     failureRule: () => settings.failAsyncJobs,
   });
+  const batchJobs = new BatchJobs({
+    region,
+    accountId,
+    resolver,
+    s3,
+    stateMs: () => settings.batchJobStateMs,
+    minRecords: () => settings.batchMinRecords,
+  });
 
   /** Operations served beside Bedrock Runtime's: one line per capability. */
   const context: RouteContext = { region, accountId, resolver, models, s3, profiles };
-  const routes: Route[] = [...controlPlaneRoutes(context)];
+  const routes: Route[] = [...controlPlaneRoutes(context), ...batchJobRoutes(batchJobs)];
 
   const sockets = new Set<net.Socket>();
   const sessionSockets = new WeakMap<http2.Http2Session, net.Socket>();
@@ -493,11 +504,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       quotas.reset();
       faults.reseed();
       jobs.reset();
+      batchJobs.reset();
     },
     configure(changes) {
       if ('latency' in changes) settings.latency = changes.latency ?? {};
       if ('asyncJobDurationMs' in changes) settings.asyncJobDurationMs = changes.asyncJobDurationMs ?? 200;
       if ('failAsyncJobs' in changes) settings.failAsyncJobs = changes.failAsyncJobs;
+      if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
+      if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
       if ('deny' in changes) settings.deny = changes.deny;
       if ('quotas' in changes) quotas.configure(changes.quotas);
@@ -511,6 +525,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         for (const socket of sockets) socket.destroy();
         await closed;
         await jobs.stop();
+        await batchJobs.close();
         await s3.stop();
       })();
       return stopping;

@@ -47,7 +47,7 @@ describe('resolveConfig', () => {
         DIMS: '256',
       },
     );
-    const titanDeployment = config.deployments.get('titan')!;
+    const titanDeployment = config.models.get('titan')![0]!;
     expect(titanDeployment.clientOptions).toEqual({
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 's3cr3t', sessionToken: 'tok' },
@@ -68,17 +68,17 @@ describe('resolveConfig', () => {
       model_list: [
         {
           model_name: 'titan',
-          model_info: { mode: 'embedding' },
+          model_info: { mode: 'embedding', tier: 'gold' },
           litellm_params: { model: 'bedrock/amazon.titan-embed-text-v2:0', aws_region: 'us-east-1' },
         },
       ],
       general_settings: { master_keys: 'x' },
-      router_settings: {},
+      callbacks: [],
     });
     expect(issues).toHaveLength(4);
-    expect(issues.join('\n')).toMatch(/^configuration: unknown field router_settings/m);
+    expect(issues.join('\n')).toMatch(/^configuration: unknown field callbacks/m);
     expect(issues.join('\n')).toMatch(/^general_settings: unknown field master_keys/m);
-    expect(issues.join('\n')).toMatch(/^model_list\[0\]: unknown field model_info/m);
+    expect(issues.join('\n')).toMatch(/^model_list\[0\]\.model_info: unknown field tier/m);
     expect(issues.join('\n')).toMatch(
       /^model_list\[0\]\.litellm_params: unknown field aws_region \(known: model,/m,
     );
@@ -171,7 +171,6 @@ describe('resolveConfig', () => {
     });
     expect(issues).toEqual([
       'general_settings.max_request_size_mb: must be a number >= 0.001, not string "big"',
-      'model_list[1].model_name: titan is configured twice (load balancing between entries is not supported)',
       'model_list[2].litellm_params.aws_bedrock_runtime_endpoint: must be a URL',
       'model_list[2].litellm_params: aws_access_key_id and aws_secret_access_key must be given together',
       'model_list[2].litellm_params.num_retries: must be an integer >= 0, not number -1',
@@ -192,7 +191,7 @@ describe('resolveConfig', () => {
       ],
       litellm_settings: { num_retries: 2, request_timeout: 5 },
     });
-    const [a, b, c] = ['a', 'b', 'c'].map((name) => config.deployments.get(name)!);
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => config.models.get(name)![0]!);
     expect(a!.clientKey).toBe(b!.clientKey);
     expect(c!.clientKey).not.toBe(a!.clientKey);
     expect(a!.clientOptions).toMatchObject({ retry: { maxAttempts: 3 }, requestTimeoutMs: 5000 });

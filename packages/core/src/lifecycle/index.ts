@@ -11,12 +11,12 @@
  *
  * @module
  */
+import { env } from '../runtime.js';
 import type { EmbeddingWarning, ModelLifecycle, ModelSpec } from '../types.js';
 
 /** The region a call without an ARN region goes to: `AWS_REGION` / `AWS_DEFAULT_REGION`, when set. */
 export function configuredRegion(region?: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return region ?? (env?.AWS_REGION || undefined) ?? (env?.AWS_DEFAULT_REGION || undefined);
+  return region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
 }
 
 /** The lifecycle state that applies in `region` (a model may be LEGACY in one region only). */

@@ -16,6 +16,7 @@ import { AuthError, BedrockEmbeddingsError, ServiceError, UnknownModelError } fr
 import { getFamily } from '../registry.js';
 import { type RouteOptions, resolveModel } from '../routing.js';
 import { abortErrorOf, type RetryPolicy, withRetry } from '../run.js';
+import { env } from '../runtime.js';
 import { toBedrockError } from '../transport.js';
 import type { ClientOptions, ResolvedModel } from '../types.js';
 
@@ -75,12 +76,13 @@ export function createProfileResolver(
 
   const clientFor = (region: string) => {
     if (options.bedrockClient !== undefined) return Promise.resolve(options.bedrockClient);
-    const endpoint = options.bedrockEndpoint ?? options.endpoint;
-    // As for the runtime: an ARN is asked in its region, unless a fixed endpoint signs for its own.
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    const configured =
-      options.region ?? (env?.AWS_REGION || undefined) ?? (env?.AWS_DEFAULT_REGION || undefined);
-    const signingRegion = endpoint === undefined ? region : (configured ?? region);
+    // As batch jobs do: an explicit control-plane endpoint, else AWS_ENDPOINT_URL_BEDROCK (read by
+    // the SDK), else `endpoint` (the emulator serves both APIs on one port). An ARN is asked in its
+    // region, unless a fixed endpoint signs for the configured one.
+    const fromEnv = env('AWS_ENDPOINT_URL_BEDROCK') !== undefined;
+    const endpoint = options.bedrockEndpoint ?? (fromEnv ? undefined : options.endpoint);
+    const configured = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
+    const signingRegion = endpoint === undefined && !fromEnv ? region : (configured ?? region);
     let client = clients.get(signingRegion);
     if (client === undefined) {
       client = import('@aws-sdk/client-bedrock').then(({ BedrockClient }) => {

@@ -15,8 +15,9 @@
  * are recorded with `error.type`. Input texts and vectors are never recorded unless
  * `recordInputs` / `recordOutputs` say so.
  *
- * `traceCall` is the helper for every operation (`embeddings`, `rerank`): it opens the call span
- * and hands out `request()` for the per-request spans.
+ * `traceCall` (one function) and `startCall` (a call that outlives one, `embedStream`) are the
+ * helpers for every operation (`embeddings`, `rerank`): they open the call span and hand out
+ * `request()` for the per-request spans.
  *
  * @module
  */
@@ -126,19 +127,29 @@ function fail(api: OtelApi, span: OtelSpan, error: unknown): void {
   });
 }
 
+/** A started call span: the trace, `run` (inside the span's context) and `end`. */
+export interface CallSpan extends CallTrace {
+  /** Runs `fn` with the call span as the active context (what nested instrumentation sees). */
+  run<T>(fn: () => T): T;
+  /** Ends the span, recording `error` when given; later calls do nothing. */
+  end(error?: unknown): void;
+}
+
+const NOOP_SPAN: CallSpan = { ...NOOP_CALL, run: (fn) => fn(), end() {} };
+
 /**
- * Runs an operation in a call span `{operation} {model}` (e.g. `embeddings amazon.titan-embed-text-v2:0`,
- * `rerank cohere.rerank-v3-5:0`) with the GenAI attributes, started from the active context.
- * Without telemetry (option `false`, or no `@opentelemetry/api`), `fn` runs with a no-op trace.
+ * Starts a call span `{operation} {model}` (e.g. `embeddings amazon.titan-embed-text-v2:0`,
+ * `rerank cohere.rerank-v3-5:0`) with the GenAI attributes, from the active context. For calls
+ * that outlive one function (`embedStream`); `traceCall` is the one-function form. Without
+ * telemetry (option `false`, no `@opentelemetry/api`, no provider registered) a no-op span.
  */
-export async function traceCall<T>(
+export async function startCall(
   options: TelemetryOptions | false | undefined,
   call: { operation: 'embeddings' | 'rerank'; model: string; attributes?: Attributes },
-  fn: (trace: CallTrace) => Promise<T>,
-): Promise<T> {
-  if (options === false) return fn(NOOP_CALL);
+): Promise<CallSpan> {
+  if (options === false) return NOOP_SPAN;
   const api = (options?.api as OtelApi | undefined) ?? (await loadApi());
-  if (api === undefined) return fn(NOOP_CALL);
+  if (api === undefined) return NOOP_SPAN;
   const tracer = api.trace.getTracer(options?.tracerName ?? 'bedrock-embeddings');
   const parent = api.context.active();
   const name = `${call.operation} ${call.model}`;
@@ -154,15 +165,23 @@ export async function traceCall<T>(
   // A tracer with no provider behind it records nothing: skip the per-request work as well.
   if (!span.isRecording()) {
     span.end();
-    return fn(NOOP_CALL);
+    return NOOP_SPAN;
   }
   const callContext = api.trace.setSpan(parent, span);
   const recordInputs = options?.recordInputs === true;
   const recordOutputs = options?.recordOutputs === true;
-  const trace: CallTrace = {
+  let ended = false;
+  return {
     recordInputs,
     recordOutputs,
     setAttributes: (attributes) => span.setAttributes(defined(attributes)),
+    run: (fn) => api.context.with(callContext, fn),
+    end(error) {
+      if (ended) return;
+      ended = true;
+      if (error !== undefined) fail(api, span, error);
+      span.end();
+    },
     async request(attributes, run) {
       const child = tracer.startSpan(
         name,
@@ -189,12 +208,21 @@ export async function traceCall<T>(
       }
     },
   };
+}
+
+/** Runs `fn` in a call span (see `startCall`), ending it with `fn`'s outcome. */
+export async function traceCall<T>(
+  options: TelemetryOptions | false | undefined,
+  call: { operation: 'embeddings' | 'rerank'; model: string; attributes?: Attributes },
+  fn: (trace: CallTrace) => Promise<T>,
+): Promise<T> {
+  const span = await startCall(options, call);
   try {
-    return await api.context.with(callContext, () => fn(trace));
-  } catch (error) {
-    fail(api, span, error);
-    throw error;
-  } finally {
+    const result = await span.run(() => fn(span));
     span.end();
+    return result;
+  } catch (error) {
+    span.end(error);
+    throw error;
   }
 }

@@ -83,6 +83,36 @@ describe('memoryCache', () => {
     expect(second.embeddings).toEqual(first.embeddings);
   });
 
+  it('embedStream uses the cache per window: a second pass sends 0 requests, chunks count their hits', async () => {
+    const bedrock = client({ cache: memoryCache() });
+    const inputs = texts(300, 'streamed');
+    const collect = async () => {
+      const chunks = [];
+      for await (const chunk of bedrock.embedStream({ model: COHERE_V4, inputs, dimensions: 256 }))
+        chunks.push(chunk);
+      return chunks;
+    };
+    const first = await collect();
+    expect(invokes()).toBe(4); // windows of 96
+    expect(first.reduce((n, chunk) => n + (chunk.cacheHits ?? 0), 0)).toBe(0);
+    const before = invokes();
+    const second = await collect();
+    expect(invokes()).toBe(before);
+    expect(second.reduce((n, chunk) => n + (chunk.cacheHits ?? 0), 0)).toBe(300);
+    expect(second.flatMap((chunk) => chunk.embeddings ?? [])).toEqual(
+      first.flatMap((chunk) => chunk.embeddings ?? []),
+    );
+    // Half new inputs: only those are sent.
+    const mixed = inputs.map((text, i) => (i % 2 === 0 ? text : `new ${i}`));
+    const third = [];
+    for await (const chunk of bedrock.embedStream({ model: COHERE_V4, inputs: mixed, dimensions: 256 }))
+      third.push(chunk);
+    expect(third.reduce((n, chunk) => n + (chunk.cacheHits ?? 0), 0)).toBe(150);
+    expect(third.flatMap((chunk) => chunk.embeddings ?? [])).toEqual(
+      mixed.map((text) => emu.expectedEmbedding(COHERE_V4, text, { dimensions: 256 })),
+    );
+  });
+
   it('keys change with every parameter that changes the vector, not with the profile form', async () => {
     const bedrock = client({ cache: memoryCache() });
     await bedrock.embed({ model: COHERE_V4, inputs: ['q'], purpose: 'query' });

@@ -86,6 +86,14 @@ describe('calling a LEGACY model', () => {
     expect(active.warnings).toEqual([]);
   });
 
+  it('embedStream puts the warning on its first chunk of vectors', async () => {
+    const chunks = [];
+    for await (const chunk of client().embedStream({ model: MARENGO_27, inputs: ['a', 'b', 'c'] }))
+      chunks.push(chunk);
+    expect(chunks[0]!.warnings?.map((warning) => warning.type)).toEqual(['legacy-model']);
+    expect(chunks.slice(1).every((chunk) => chunk.warnings === undefined)).toBe(true);
+  });
+
   it('warns when starting an async job too', async () => {
     const started = await client().startAsyncEmbed({
       model: 'twelvelabs.marengo-embed-2-7-v1:0',

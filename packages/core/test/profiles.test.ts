@@ -89,6 +89,15 @@ describe('an application inference profile ARN with no family', () => {
     expect(lookups()).toBe(1);
   });
 
+  it('serves embedStream too (looked up at the first read)', async () => {
+    const bedrock = client();
+    const vectors: number[][] = [];
+    for await (const chunk of bedrock.embedStream({ model: cohereProfile, inputs: ['s1', 's2'] }))
+      vectors.push(...(chunk.embeddings ?? []));
+    expect(vectors).toEqual(['s1', 's2'].map((text) => emu.expectedEmbedding('cohere.embed-v4:0', text)));
+    expect(lookups()).toBe(1);
+  });
+
   it('AccessDenied says the permission is missing and how to pass baseModel; it is not cached', async () => {
     emu.configure({ deny: ['GetInferenceProfile'] });
     const bedrock = client();

@@ -103,6 +103,21 @@ describe('spans of embed', () => {
     }
   });
 
+  it('embedStream: one call span for the whole stream, a child per request', async () => {
+    const inputs = Array.from({ length: 200 }, (_, i) => `streamed ${i}`);
+    let vectors = 0;
+    for await (const chunk of client().embedStream({ model: COHERE_V4, inputs }))
+      vectors += chunk.embeddings?.length ?? 0;
+    expect(vectors).toBe(200);
+    const roots = spans().filter((span) => parentOf(span) === undefined);
+    expect(roots).toHaveLength(1);
+    expect(roots[0]!.name).toBe(`embeddings ${COHERE_V4}`);
+    expect(roots[0]!.attributes['bedrock_embeddings.stream']).toBe(true);
+    const requests = childrenOf(roots[0]!);
+    expect(requests.map((span) => span.attributes['bedrock_embeddings.inputs']).sort()).toEqual([8, 96, 96]);
+    expect(requests.every((span) => span.kind === otel.SpanKind.CLIENT)).toBe(true);
+  });
+
   it('records input texts and vectors only when opted in', async () => {
     await client({ telemetry: { recordInputs: true, recordOutputs: true } }).embed({
       model: TITAN_V2,

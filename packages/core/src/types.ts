@@ -899,6 +899,10 @@ export interface EmbedStreamErrors {
   usage?: undefined;
   /** Never set on a chunk of errors. */
   requestIds?: undefined;
+  /** Never set on a chunk of errors. */
+  cacheHits?: undefined;
+  /** Never set on a chunk of errors. */
+  warnings?: undefined;
 }
 
 /** What `embedStream` yields, in input order. */

@@ -47,7 +47,7 @@ export default defineConfig({
         // runtimes, Node versions, the packed tarballs.
         test: {
           name: 'compat',
-          include: ['compat/**/*.compat.test.ts'],
+          include: ['compat/**/*.compat.test.ts', 'bench/**/*.compat.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           pool: 'forks',

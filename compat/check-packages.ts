@@ -182,7 +182,18 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         problems.push(...packed.problems);
         for (const tool of [
           ['publint', ['run', '--strict', packed.tarball]],
-          ['attw', ['--format', 'ascii', packed.tarball]],
+          // An ESM-only package (no `require` condition, e.g. a CLI) is checked as one.
+          [
+            'attw',
+            [
+              '--format',
+              'ascii',
+              ...(JSON.stringify(manifest.exports ?? {}).includes('"require"')
+                ? []
+                : ['--profile', 'esm-only']),
+              packed.tarball,
+            ],
+          ],
         ] as const) {
           const failure = run(tool[0], [...tool[1]]);
           if (failure !== undefined) problems.push(failure);

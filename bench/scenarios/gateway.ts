@@ -137,7 +137,7 @@ export async function runGateway(
 ): Promise<GatewayResult> {
   const quick = options.quick ?? false;
   const log = options.log ?? (() => {});
-  const requests = options.requests ?? (quick ? 100 : 2000);
+  const requests = options.requests ?? (quick ? 64 : 2000);
   const quota = { requestsPerMinute: quick ? 6000 : 600, windowMs: 1000 };
   const concurrency = 32;
   const regions = ['us-east-1', 'us-west-2'];

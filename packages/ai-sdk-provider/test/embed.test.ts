@@ -177,6 +177,17 @@ describe('provider options', () => {
     expect(cohere.embeddings).toEqual(
       TEXTS.map((text) => emu.expectedEmbedding(MODELS.cohereV4, text, { truncate: 'RIGHT' })),
     );
+    // truncate on a text over Cohere v3's 512-token limit: the kept end decides the vector.
+    const long = Array.from({ length: 600 }, (_, i) => `w${i % 9}`).join(' ');
+    const cut = await embed({
+      model: bedrock(MODELS.cohereEnglishV3),
+      value: long,
+      providerOptions: { bedrock: { truncate: 'start' } },
+    });
+    expect(cut.embedding).toEqual(emu.expectedEmbedding(MODELS.cohereEnglishV3, long, { truncate: 'START' }));
+    expect(cut.embedding).not.toEqual(
+      emu.expectedEmbedding(MODELS.cohereEnglishV3, long, { truncate: 'END' }),
+    );
     expect(cohere.providerMetadata?.bedrock?.embeddingsByType).toEqual({
       int8: TEXTS.map((text) => emu.expectedEmbedding(MODELS.cohereV4, text, { embeddingType: 'int8' })),
     });

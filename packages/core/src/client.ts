@@ -13,6 +13,7 @@ import { createProfileResolver } from './profiles/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
 import { encodingFormats, prepareCall, type SendContext, sendBatch } from './send.js';
+import { checkSignal } from './signals.js';
 import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { traceCall } from './telemetry/index.js';
 import { createTransport } from './transport.js';
@@ -87,6 +88,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const { model } = resolved;
     const inputs = normalizeInputs(request.inputs, model);
     checkInvocation(inputs, resolved, 'sync');
+    const signal = checkSignal(request.signal, model);
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -123,7 +125,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
             );
             return answer;
           },
-          { workers: limiter.limit, model, signal: request.signal },
+          { workers: limiter.limit, model, signal },
         );
         meter.report(true);
 

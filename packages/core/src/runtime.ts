@@ -69,27 +69,6 @@ export function fromBase64(base64: string): Uint8Array {
 }
 
 /**
- * `AbortSignal.any`, or where the runtime lacks it (edge-runtime 4) a signal that listens to each
- * input. The native one adds no listener to its inputs, so long-lived caller signals do not
- * accumulate listeners where it exists.
- */
-export function anySignal(signals: AbortSignal[]): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
-  const controller = new AbortController();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener('abort', () => controller.abort(signal.reason), {
-      once: true,
-      signal: controller.signal,
-    });
-  }
-  return controller.signal;
-}
-
-/**
  * Deno asks for `--allow-sys` when the AWS SDK's Node user agent reads the OS release; there the
  * clients get a user agent without it (SDK and language, as the SDK's browser build sends).
  */

@@ -5,7 +5,7 @@
  * telemetry). Every request either path sends goes through `sendBatch`: the single place for
  * per-request checks, spans and metering; the cache sits in front of it (`lookupCache`).
  */
-import { checkResponse, malformed } from './check.js';
+import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
 import { ValidationError } from './errors.js';
 import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
 import { resolveParams } from './params.js';
@@ -59,6 +59,8 @@ export interface PreparedCall {
   warnings: EmbeddingWarning[];
   headers?: Record<string, string>;
   ctx: FamilyContext;
+  /** The dimension and embedding types every answer is checked against. */
+  expected: ResponseExpectation['params'];
 }
 
 /** The answer to one request: its vectors, tokens (body or header), request id and headers. */
@@ -117,7 +119,16 @@ export function prepareCall(
   if (legacy !== undefined) warnings.push(legacy);
   const headers = checkHeaders(request.headers, model);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
-  return { resolved, family, params, warnings, ...(headers === undefined ? {} : { headers }), ctx };
+  const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
+  return {
+    resolved,
+    family,
+    params,
+    warnings,
+    ...(headers === undefined ? {} : { headers }),
+    ctx,
+    expected,
+  };
 }
 
 /**
@@ -221,7 +232,7 @@ async function sendOnce(
     modelId: resolved.modelId,
     family: resolved.family,
     count: batch.length,
-    params,
+    params: call.expected,
     ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
   };
   let parsed: ParsedResponse;

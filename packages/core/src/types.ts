@@ -424,7 +424,10 @@ export interface RetryOptions {
    * each attempt, with full jitter. When given, it applies after throttling too.
    */
   baseDelayMs?: number;
-  /** Cap on one backoff delay in ms (default 20,000). */
+  /**
+   * Cap on one backoff delay in ms (default 20,000), a server's `retry-after` included: the delay
+   * it asked for is reported as `retryAfterMs` on the error that ends the retries.
+   */
   maxDelayMs?: number;
   /**
    * Client-side adaptive rate limiting (default true): once a large share of the last second's
@@ -547,9 +550,9 @@ export interface Usage {
   inputTokens?: number;
   /** Images embedded. */
   images?: number;
-  /** Seconds of video embedded, when known. */
+  /** Seconds of video embedded: set on async results, from the segments' times. */
   videoSeconds?: number;
-  /** Seconds of audio embedded, when known. */
+  /** Seconds of audio embedded: set on async results, from the segments' times. */
   audioSeconds?: number;
 }
 
@@ -666,6 +669,10 @@ export interface AsyncEmbedResults extends AsyncOutput {
   invocationArn: string;
   /** The family whose output format was read. */
   family: FamilyId;
+  /** `videoSeconds` / `audioSeconds` from the segments' times (empty for text and image jobs). */
+  usage: Usage;
+  /** Estimated cost in USD from the per-second prices; undefined when unknown (or no media). */
+  costUsd?: number;
 }
 
 /** Options of `getAsyncEmbedResults`. */

@@ -147,7 +147,12 @@ describe('startBatchEmbed -> waitForBatchEmbed -> getBatchEmbedResults', () => {
   it('splits a job over several files (limits.maxRecordsPerFile) and reads them back in order', async () => {
     const outputS3Uri = freshOut();
     const inputs = Array.from({ length: 250 }, (_, i) => text(i));
-    const started = await start({ inputs, outputS3Uri, limits: { maxRecordsPerFile: 100 } });
+    const started = await start({
+      inputs,
+      outputS3Uri,
+      limits: { maxRecordsPerFile: 100 },
+      metadata: { source: 'corpus.jsonl', skipped: 3 },
+    });
     expect(started.files.map((uri) => uri.split('/').pop())).toEqual([
       'records-00000000000.jsonl',
       'records-00000000100.jsonl',
@@ -162,7 +167,9 @@ describe('startBatchEmbed -> waitForBatchEmbed -> getBatchEmbedResults', () => {
       'records-00000000100.jsonl.out',
       'records-00000000200.jsonl.out',
     ]);
-    const records = await collect(await bedrock.getBatchEmbedResults(started.jobArn));
+    const results = await bedrock.getBatchEmbedResults(started.jobArn);
+    expect(results.metadata).toEqual({ source: 'corpus.jsonl', skipped: 3 });
+    const records = await collect(results);
     expect(records.map((record) => record.index)).toEqual(inputs.map((_, i) => i));
     expect(records[150]!.embedding).toEqual(emu.expectedEmbedding(TITAN, text(150)));
   });
@@ -367,6 +374,21 @@ describe('a job name already used', () => {
     const error = await start({ outputS3Uri, inputs, jobName: 'twin' }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.awsErrorName).toBe('ConflictException');
+    expect(await keysUnder(outputS3Uri)).toEqual([]);
+  });
+});
+
+describe('a failing input iterable', () => {
+  it("rejects with the iterable's own error, leaving nothing in S3", async () => {
+    const outputS3Uri = freshOut();
+    const broken = new Error('the database went away');
+    async function* generate() {
+      for (let i = 0; i < 250; i++) yield text(i);
+      throw broken;
+    }
+    await expect(start({ outputS3Uri, inputs: generate(), limits: { maxRecordsPerFile: 100 } })).rejects.toBe(
+      broken,
+    );
     expect(await keysUnder(outputS3Uri)).toEqual([]);
   });
 });

@@ -58,8 +58,13 @@ export interface ModelEntry {
   model_name: string;
   /** The Bedrock model behind the alias, its credentials and its parameters. */
   litellm_params: LiteLLMParams;
-  /** LiteLLM's deployment metadata: `id` names the deployment in metrics and `/health`. */
-  model_info?: { id?: string; mode?: string };
+  /** LiteLLM's deployment metadata. */
+  model_info?: {
+    /** Names the deployment in metrics and `/health` (default `<alias>#<n>`). */
+    id?: string;
+    /** LiteLLM's `mode` (`embedding`); accepted, not used. */
+    mode?: string;
+  };
 }
 
 /** LiteLLM's proxy configuration, the fields this server understands. */
@@ -283,11 +288,17 @@ export function describe(value: unknown): string {
   return Array.isArray(value) ? 'a list' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** Fields whose values are secrets: an error names their type, never their value. */
+const SECRET_FIELDS = new Set(['master_key', 'api_key', 'aws_secret_access_key', 'aws_session_token']);
+
 export function string(fields: Fields, key: string, path: string, issues: string[]): string | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
-    issues.push(`${join(path, key)}: must be a non-empty string, not ${describe(value)}`);
+    const shown = SECRET_FIELDS.has(key)
+      ? `${value === null ? 'empty' : typeof value} (value not shown: it is a secret; quote it in YAML)`
+      : describe(value);
+    issues.push(`${join(path, key)}: must be a non-empty string, not ${shown}`);
     return undefined;
   }
   return value;

@@ -16,7 +16,10 @@ export function apiKeyOf(req: http.IncomingMessage): string | undefined {
   for (const name of KEY_HEADERS) {
     const value = req.headers[name];
     if (typeof value !== 'string' || value.trim() === '') continue;
-    return value.trim().replace(/^Bearer\s+/i, '');
+    const key = value.trim().replace(/^Bearer\s+/i, '');
+    // Another scheme (`Basic ...` from a proxy in front): not our key; look further.
+    if (name === 'authorization' && /^\S+\s/.test(key)) continue;
+    return key;
   }
   return undefined;
 }

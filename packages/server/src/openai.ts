@@ -6,6 +6,7 @@ import {
   AbortError,
   AuthError,
   BedrockEmbeddingsError,
+  MalformedResponseError,
   ServiceError,
   ThrottlingError,
   TimeoutError,
@@ -213,6 +214,9 @@ export function toHttpError(error: unknown): HttpError {
     });
   }
   if (error instanceof TimeoutError) return new HttpError(504, error.message, { code: 'upstream_timeout' });
+  if (error instanceof MalformedResponseError) {
+    return new HttpError(502, error.message, { code: 'upstream_malformed_response' });
+  }
   if (error instanceof ServiceError) {
     if (error.statusCode === 503 || error.awsErrorName === 'ModelNotReadyException') {
       return new HttpError(503, error.message, { code: 'upstream_unavailable' });

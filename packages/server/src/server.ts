@@ -45,6 +45,13 @@ export interface ServerOptions {
   env?: Record<string, string | undefined>;
   /** How long `close()` waits for requests in flight before cutting them off (default 30,000 ms). */
   shutdownTimeoutMs?: number;
+  /** How long a client may take to send a request's headers (default 10,000 ms); then 408. */
+  headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, body included (default 30,000 ms); then
+   * 408. A stalled upload never holds a connection longer.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** A server made by {@link createServer}. */
@@ -203,7 +210,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     entry.model = request.model;
     // Metrics name the alias as configured (a wildcard by its pattern), so labels stay few.
     entry.alias = router.lookup(request.model)[0]!.modelName;
-    const { result } = await router.run(
+    const { result, deployment } = await router.run(
       request.model,
       (deployment, client, attemptSignal): Promise<EmbedResult> => {
         const { common, modality } = toCoreParams({ ...deployment.params, ...request.params });
@@ -213,6 +220,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       },
       { signal, tokensOf: (embedded) => embedded.usage.inputTokens ?? 0 },
     );
+    // `cacheHits` is set by the core when the deployment's client has an embedding cache.
+    if ('cacheHits' in result && typeof result.cacheHits === 'number')
+      metrics.cacheHits(deployment, result.cacheHits);
     const tokens = result.usage.inputTokens ?? 0;
     return {
       object: 'list',
@@ -336,7 +346,15 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     res.end(text);
   }
 
-  const httpServer = http.createServer((req, res) => {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, bodyTimeoutMs);
+  const httpOptions: http.ServerOptions = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: bodyTimeoutMs,
+    // Node checks both timeouts on this interval (default 30 s): check often enough to honour them.
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersTimeoutMs / 2))),
+  };
+  const httpServer = http.createServer(httpOptions, (req, res) => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0]!;
     const entry: EntryDraft = {};

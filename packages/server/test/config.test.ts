@@ -221,3 +221,91 @@ describe('loadConfig', () => {
     await expect(loadConfig(file, {})).rejects.toThrow(new RegExp(`Invalid server configuration in ${file}`));
   });
 });
+
+describe('deployments and router_settings', () => {
+  const entry = (name: string, region: string, extra: Record<string, unknown> = {}) => ({
+    model_name: name,
+    litellm_params: { model: 'bedrock/amazon.titan-embed-text-v2:0', aws_region_name: region, ...extra },
+  });
+
+  it('groups entries sharing a model_name, each with its own client; the router retries between them', () => {
+    const config = resolveConfig({
+      model_list: [
+        { ...entry('titan', 'us-east-1', { weight: 2 }), model_info: { id: 'east', mode: 'embedding' } },
+        entry('titan', 'us-west-2', { rpm: 600, tpm: 100_000 }),
+        entry('titan', 'eu-west-1', { num_retries: 5 }),
+        entry('solo', 'us-east-1'),
+      ],
+      litellm_settings: { num_retries: 3 },
+    });
+    const [east, west, eu] = config.models.get('titan')!;
+    expect([east!.id, west!.id, eu!.id]).toEqual(['east', 'titan#2', 'titan#3']);
+    expect(new Set([east!.clientKey, west!.clientKey, eu!.clientKey]).size).toBe(3);
+    expect([east!.weight, west!.weight, west!.rpm, west!.tpm]).toEqual([2, 600, 600, 100_000]);
+    // One quick retry in a deployment, then failover; an entry's own num_retries is kept.
+    expect(east!.clientOptions.retry).toEqual({ maxAttempts: 2 });
+    expect(eu!.clientOptions.retry).toEqual({ maxAttempts: 6 });
+    expect(config.models.get('solo')![0]!.clientOptions.retry).toEqual({ maxAttempts: 4 });
+    expect(config.router).toMatchObject({ strategy: 'simple-shuffle', numRetries: 3, cooldownMs: 5000 });
+    expect(config.corsOrigins).toBe('*');
+  });
+
+  it('reads router_settings, fallbacks from either place, wildcards and CORS origins', () => {
+    const config = resolveConfig({
+      model_list: [
+        entry('a', 'us-east-1'),
+        entry('b', 'us-east-1'),
+        { model_name: 'bedrock/*', litellm_params: { model: 'bedrock/*' } },
+      ],
+      router_settings: {
+        routing_strategy: 'usage-based-routing-v2',
+        num_retries: 1,
+        allowed_fails: 2,
+        cooldown_time: 0.5,
+        fallbacks: [{ a: ['b'] }],
+      },
+      litellm_settings: { fallbacks: [{ b: ['bedrock/cohere.embed-v4:0'] }] },
+      general_settings: { cors_allowed_origins: 'https://a.example, http://localhost:5173' },
+    });
+    expect(config.router).toEqual({
+      strategy: 'usage-based-routing',
+      numRetries: 1,
+      allowedFails: 2,
+      cooldownMs: 500,
+      fallbacks: new Map([
+        ['a', ['b']],
+        ['b', ['bedrock/cohere.embed-v4:0']],
+      ]),
+    });
+    expect(config.wildcards.get('bedrock/*')![0]!.pattern.exec('bedrock/x.y:0')?.[1]).toBe('x.y:0');
+    expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(
+      resolveConfig({ model_list: [titan], router_settings: { disable_cooldowns: true } }).router.cooldownMs,
+    ).toBe(0);
+  });
+
+  it('names bad router settings, fallbacks to unknown aliases, wildcards without a * and bad origins', () => {
+    expect(
+      issuesOf({
+        model_list: [
+          titan,
+          { model_name: 'bedrock/*', litellm_params: { model: 'bedrock/cohere.embed-v4:0' } },
+        ],
+        router_settings: {
+          routing_strategy: 'fastest',
+          cooldown_time: -1,
+          fallbacks: [{ titan: ['nope'] }],
+          redis_host: 'x',
+        },
+        general_settings: { cors_allowed_origins: ['app.example'] },
+      }),
+    ).toEqual([
+      "general_settings.cors_allowed_origins: must be '*' or a list of origins such as https://app.example.com, not a list",
+      'router_settings: unknown field redis_host (known: routing_strategy, num_retries, allowed_fails, cooldown_time, fallbacks, disable_cooldowns)',
+      'router_settings.routing_strategy: must be one of simple-shuffle, least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, not string "fastest"',
+      'router_settings.cooldown_time: must be a number >= 0, not number -1',
+      'model_list[1].litellm_params.model: a wildcard model_name needs a * in model too (e.g. bedrock/*)',
+      'router_settings.fallbacks: nope is no model_name of model_list',
+    ]);
+  });
+});

@@ -75,6 +75,11 @@ describe('API key headers', () => {
 
   it('answers 401 without a key, and prefers x-litellm-api-key over Authorization (the openai client’s)', async () => {
     expect((await fetch(`${url}/v1/models`)).status).toBe(401);
+    // Another scheme in Authorization (a proxy in front) leaves the key to the other headers.
+    const behindProxy = await fetch(`${url}/v1/models`, {
+      headers: { authorization: 'Basic dXNlcjpwYXNz', 'api-key': KEY },
+    });
+    expect(behindProxy.status).toBe(200);
     const client = new OpenAI({
       apiKey: 'not-the-key',
       baseURL: `${url}/v1`,

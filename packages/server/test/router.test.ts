@@ -198,6 +198,19 @@ describe('failover', () => {
     expect(counts()[0]).toBeGreaterThan(2); // recovered: back in the shuffle
   });
 
+  it('fails a request over when a deployment does not answer within its timeout', async () => {
+    emulators[0]!.configure({ latency: { fixedMs: 3000 } });
+    const client = await serve({
+      model_list: [on(0, 'titan', { timeout: 0.2 }), on(1, 'titan', { timeout: 0.2 })],
+      router_settings: { allowed_fails: 0, cooldown_time: 60 },
+    });
+    for (let i = 0; i < 50 && counts()[0] === 0; i++) await embed(client, 'titan');
+    const served = counts()[1]!;
+    await load(client, 'titan', 10, 2);
+    expect(counts()[0]).toBe(2); // one request's two attempts, then cooling down
+    expect(counts()[1]).toBe(served + 10);
+  });
+
   it('serves every request when a deployment is down from the start, and cools it down at once', async () => {
     const client = await serve({ model_list: [await down('titan'), on(1, 'titan')] });
     await load(client, 'titan', 20, 4);

@@ -27,6 +27,7 @@ import {
   AsyncOutputError,
   BatchJobFailedError,
   BedrockEmbeddingsError,
+  ServiceError,
   TimeoutError,
   ValidationError,
 } from '../errors.js';
@@ -116,6 +117,15 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
   let sdk: Promise<typeof import('@aws-sdk/client-bedrock')> | undefined;
   const clients = new Map<string, BedrockClient>();
   const s3Clients = new Map<string, Promise<S3Client>>();
+  const s3Client = (key: string, jobRegion: string | undefined, attempts: number): Promise<S3Client> => {
+    let client = s3Clients.get(key);
+    if (client === undefined) {
+      client = createS3Client(options, region ?? jobRegion, attempts);
+      client.catch(() => s3Clients.delete(key));
+      s3Clients.set(key, client);
+    }
+    return client;
+  };
 
   const engine: BatchEngine = {
     sdk: () => {
@@ -154,17 +164,10 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
       }
       return client;
     },
-    s3(jobRegion) {
-      const key = region ?? jobRegion ?? '';
-      let client = s3Clients.get(key);
-      if (client === undefined) {
-        // Uploads retry each part in the SDK (3 attempts): lib-storage has no retry of its own.
-        client = createS3Client(options, region ?? jobRegion, 3);
-        client.catch(() => s3Clients.delete(key));
-        s3Clients.set(key, client);
-      }
-      return client;
-    },
+    // Single requests go through our retry layer (one attempt each in the SDK); the multipart
+    // uploads of lib-storage, which has no retry of its own, retry each part in the SDK (3 attempts).
+    s3: (jobRegion) => s3Client(`read ${region ?? jobRegion ?? ''}`, jobRegion, 1),
+    uploads: () => s3Client(`upload ${region ?? ''}`, undefined, 3),
     send: (operation, context) =>
       withRetry(operation, {
         policy: deps.policy,
@@ -188,6 +191,7 @@ interface BatchEngine {
   sdk(): Promise<typeof import('@aws-sdk/client-bedrock')>;
   bedrock(region?: string): Promise<BedrockClient>;
   s3(region?: string): Promise<S3Client>;
+  uploads(): Promise<S3Client>;
   send<T>(
     operation: (signal: AbortSignal) => Promise<T>,
     context: { model?: string; signal?: AbortSignal },
@@ -260,6 +264,20 @@ function checkRequest(request: StartBatchEmbedRequest, model: string): void {
   }
   if (request.kmsKeyId !== undefined && !KMS_KEY.test(request.kmsKeyId)) {
     invalid(model, 'kmsKeyId', '`kmsKeyId` must be a KMS key or alias ARN');
+  }
+  const metadata = request.metadata;
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== 'object' ||
+      metadata === null ||
+      Object.values(metadata).some((value) => !['string', 'number', 'boolean'].includes(typeof value)) ||
+      JSON.stringify(metadata).length > 64 * 1024)
+  ) {
+    invalid(
+      model,
+      'metadata',
+      '`metadata` must map names to strings, numbers or booleans (at most 64 KiB as JSON)',
+    );
   }
   const tags = Object.entries(request.tags ?? {});
   if (tags.length > 200) invalid(model, 'tags', 'at most 200 `tags` are allowed');
@@ -376,7 +394,7 @@ async function startBatchEmbed(
   let jobs: Awaited<ReturnType<typeof writeBatchInput>>;
   try {
     jobs = await writeBatchInput(records, {
-      s3,
+      s3: await engine.uploads(),
       bucket: location.bucket,
       prefix,
       jobName,
@@ -404,6 +422,7 @@ async function startBatchEmbed(
       records: job.records,
       images: job.images,
       files: job.files.map(({ name, firstIndex, records: count }) => ({ name, firstIndex, records: count })),
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
     };
     const descriptionKey = `${prefix}${job.jobName}${DESCRIPTION_SUFFIX}`;
     try {
@@ -545,7 +564,15 @@ function utf8Length(text: string): number {
 
 /** An S3 failure while writing the input, typed and naming the location. */
 function s3WriteError(error: unknown, uri: string, model: string): unknown {
-  if (error instanceof BedrockEmbeddingsError) return error;
+  // Errors of ours, and of the caller's own iterable, pass through; only S3's answers are typed here.
+  if (
+    error instanceof BedrockEmbeddingsError ||
+    typeof error !== 'object' ||
+    error === null ||
+    !('$metadata' in error)
+  ) {
+    return error;
+  }
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   if (e.name === 'NoSuchBucket') {
@@ -558,7 +585,11 @@ function s3WriteError(error: unknown, uri: string, model: string): unknown {
   const message = `${model}: writing the batch input to \`${uri}\` failed: ${e.name ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}: ${e.message ?? ''}`;
   if (status === 401 || status === 403)
     return new ValidationError(message, { model, parameter: 'inputS3Uri', cause: error });
-  return new BedrockEmbeddingsError('SERVICE', message, { model, cause: error });
+  return new ServiceError(message, {
+    model,
+    cause: error,
+    ...(status === undefined ? {} : { statusCode: status }),
+  });
 }
 
 /** A job as AWS describes it, in our vocabulary. */
@@ -905,6 +936,7 @@ async function getBatchEmbedResults(
     manifest,
     usage,
     ...(costUsd === undefined ? {} : { costUsd }),
+    ...(description.metadata === undefined ? {} : { metadata: description.metadata }),
     [Symbol.asyncIterator]: () =>
       readBatchRecords({
         jobArn,

@@ -26,6 +26,8 @@ export interface BatchDescription {
   images: number;
   /** The input files, in input order: name (relative to the folder), first index, record count. */
   files: Array<{ name: string; firstIndex: number; records: number }>;
+  /** The caller's `metadata`. */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 /** Opens one output object as a stream of text chunks (a retried GetObject). */

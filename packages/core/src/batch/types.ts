@@ -61,6 +61,11 @@ export interface StartBatchEmbedRequest extends CommonParams {
   baseModel?: string;
   /** Quota values other than AWS's defaults (a raised quota, or small files in tests). */
   limits?: Partial<BatchLimits>;
+  /**
+   * Your own small JSON values kept with the job (in its description object in S3) and returned
+   * as `metadata` by `getBatchEmbedResults`, e.g. where the inputs came from.
+   */
+  metadata?: Record<string, string | number | boolean>;
   /** Stops writing and starting; objects already written are deleted, jobs already created keep running. */
   signal?: AbortSignal;
 }
@@ -269,6 +274,8 @@ export interface BatchEmbedResults extends AsyncIterable<BatchEmbedRecord> {
   usage: Usage;
   /** Cost in USD at the batch price; undefined when a figure is unknown. */
   costUsd?: number;
+  /** The `metadata` given to `startBatchEmbed`. */
+  metadata?: Record<string, string | number | boolean>;
 }
 
 /** Options of `getBatchEmbedResults`. */

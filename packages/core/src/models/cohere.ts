@@ -1,6 +1,6 @@
 /**
  * Cohere Embed on Bedrock: English v3, Multilingual v3 and v4. Up to 96 inputs per request.
- * Wire format: bedrock-reference.md §4.4 (v3) and §4.5 (v4), from AWS's Cohere Embed parameter pages.
+ * Wire format: AWS's Cohere Embed parameter pages, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html (v3) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html (v4).
  *
  * Defaults (README table):
  * - `purpose` defaults to `document` (`input_type: search_document`). Bedrock requires
@@ -40,7 +40,7 @@ import {
 const V4 = 'cohere.embed-v4:0';
 
 const PRICE_SOURCE =
-  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token (litellm-behaviour.md (e)); not checked against AWS's pricing page; image pricing unknown";
+  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token; not checked against AWS's pricing page; image pricing unknown";
 
 const COMMON_CAPABILITIES = {
   syncModalities: ['text', 'image'],
@@ -129,6 +129,11 @@ const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
  * the emulator accepts both. To switch, make this `(uri) => uri`.
  */
 const imageUrl = (uri: string): string | { url: string } => ({ url: uri });
+/**
+ * v4: a context of 128,000 tokens (AWS's v4 page); 6 characters a token (above the ~4.7 English
+ * average) stops only text that is certainly longer. Checked when Bedrock would not truncate.
+ */
+const V4_TEXT_CHARS = 128_000 * 6;
 /** v4: png/jpeg/webp/gif images of 5 MB each. Cohere takes data URIs only, never S3. */
 const V4_IMAGE: ImageRules = { formats: ['png', 'jpeg', 'webp', 'gif'], maxBytes: 5 * MIB };
 
@@ -160,7 +165,7 @@ function dataUri(media: Media): string {
   return `data:${media.mediaType ?? `image/${imageFormat(media)}`};base64,${data}`;
 }
 
-function validate(input: NormalizedInput, ctx: FamilyContext): void {
+function validate(input: NormalizedInput, params: ResolvedParams, ctx: FamilyContext): void {
   rejectMedia(ctx, input, ['video', 'audio']);
   const isV4 = ctx.model.id === V4;
   if (input.text === undefined && input.image === undefined && (input.images?.length ?? 0) === 0) {
@@ -178,6 +183,9 @@ function validate(input: NormalizedInput, ctx: FamilyContext): void {
       );
     }
     if (input.text !== undefined) checkTextLength(ctx, input.text, V3_TEXT_CHARS);
+  } else if (input.text !== undefined && (params.truncate ?? 'none') === 'none') {
+    // Without truncation, text over the context is refused by Bedrock: stop what is certainly over.
+    checkTextLength(ctx, input.text, V4_TEXT_CHARS, ' (128,000 tokens; or pass truncate)');
   }
   const rules = isV4 ? V4_IMAGE : V3_IMAGE;
   imagesOf(input).forEach((media, i) => {
@@ -206,8 +214,8 @@ export const cohere: ModelFamily = {
   id: 'cohere',
   models,
 
-  validateInput(input, _params, ctx) {
-    validate(input, ctx);
+  validateInput(input, params, ctx) {
+    validate(input, params, ctx);
   },
 
   toRequestBody(batch, params, ctx) {

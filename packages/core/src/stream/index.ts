@@ -32,7 +32,6 @@ import { checkInvocation } from '../params.js';
 import { planRequests } from '../plan.js';
 import { isApplicationProfileArn } from '../profiles/index.js';
 import { abortErrorOf } from '../run.js';
-import { anySignal } from '../runtime.js';
 import {
   type BatchResult,
   encodingFormats,
@@ -41,6 +40,7 @@ import {
   type SendContext,
   sendBatch,
 } from '../send.js';
+import { checkSignal, linkAbort } from '../signals.js';
 import { type CallTrace, startCall } from '../telemetry/index.js';
 import type {
   BedrockEmbeddings,
@@ -76,6 +76,7 @@ function embedStream(context: StreamContext, request: EmbedStreamRequest): Async
   const call = deferred ? undefined : prepareCall(request, undefined, context.region);
   if (call !== undefined) checkInvocation([], call.resolved, 'sync');
   const model = request.model;
+  checkSignal(request.signal, model);
   const onError = request.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') {
     throw new ValidationError(`${model}: \`onError\` must be 'throw' or 'skip', not ${String(onError)}.`, {
@@ -148,8 +149,9 @@ async function* run(
   const maxWindows = WINDOWS_PER_SLOT * context.limiter.limit;
   const meter = new ProgressMeter(resolved.spec, request.onProgress);
   const controller = new AbortController();
-  const signal =
-    request.signal === undefined ? controller.signal : anySignal([request.signal, controller.signal]);
+  // One listener on the caller's signal, removed when the stream ends (see `linkAbort`).
+  const unlink = linkAbort(request.signal, controller);
+  const signal = controller.signal;
   const aborted = (): BedrockEmbeddingsError => abortErrorOf(request.signal ?? signal, model);
 
   const source: Iterator<EmbeddingInput> | AsyncIterator<EmbeddingInput> =
@@ -221,6 +223,7 @@ async function* run(
     throw error;
   } finally {
     span.end(failure);
+    unlink();
     controller.abort();
     await Promise.allSettled(queue);
     if (!exhausted || localFailure !== undefined) await source.return?.();

@@ -1,7 +1,7 @@
 /**
  * TwelveLabs Marengo Embed 2.7 and 3.0: request bodies and async model inputs against the shapes
- * in AWS's documentation and the reference (bedrock-reference.md §4.7, §4.8), response parsing,
- * `output.json` (§5.5), and every validation error.
+ * in AWS's documentation and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo.html, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo-3.html, response parsing,
+ * `output.json` (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), and every validation error.
  */
 
 import type { AsyncOutputReader, Media, NormalizedInput, ResolvedParams } from '@bedrock-embeddings/core';

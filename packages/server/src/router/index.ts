@@ -235,7 +235,8 @@ export class Router {
    * Runs `task` on a deployment of `alias`, failing over to its other deployments, more rounds
    * and then its fallbacks as the module comment describes.
    *
-   * @param tokensOf the input tokens of a result (for `usage-based-routing` and metrics).
+   * @param options `signal` cancels the request; `tokensOf` gives a result's input tokens (for
+   *   `usage-based-routing` and metrics).
    * @throws the last deployment's error when nothing could serve the request; request errors
    *   (bad input, an abort) at once.
    */

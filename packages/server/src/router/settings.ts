@@ -1,5 +1,5 @@
 /** LiteLLM's `router_settings`: how an alias's deployments share its traffic and fail over. */
-import { describe, join, mapping, number } from '../config.js';
+import { boolean, describe, join, mapping, number } from '../config.js';
 
 /** How a deployment is picked among an alias's available ones. */
 export type RoutingStrategy =
@@ -33,6 +33,8 @@ export interface RouterSettingsConfig {
   cooldown_time?: number;
   /** `[{ alias: [other aliases, tried in order] }]` once every deployment of `alias` failed. */
   fallbacks?: Record<string, string[]>[];
+  /** Never put a deployment into cooldown (failover within a request still happens). */
+  disable_cooldowns?: boolean;
 }
 
 /** Checked router settings. */
@@ -43,7 +45,7 @@ export interface RouterSettings {
   numRetries: number;
   /** `allowed_fails`; undefined: the failure-rate rule. */
   allowedFails?: number;
-  /** `cooldown_time` in ms. */
+  /** `cooldown_time` in ms; 0 with `disable_cooldowns`. */
   cooldownMs: number;
   /** By alias, the aliases to try next, in order. */
   fallbacks: Map<string, string[]>;
@@ -92,7 +94,14 @@ export function resolveRouterSettings(
       : (mapping(
           value,
           path,
-          ['routing_strategy', 'num_retries', 'allowed_fails', 'cooldown_time', 'fallbacks'],
+          [
+            'routing_strategy',
+            'num_retries',
+            'allowed_fails',
+            'cooldown_time',
+            'fallbacks',
+            'disable_cooldowns',
+          ],
           issues,
         ) ?? {});
   let strategy: RoutingStrategy = 'simple-shuffle';
@@ -119,7 +128,7 @@ export function resolveRouterSettings(
       numRetriesDefault ??
       DEFAULT_ROUTER_RETRIES,
     ...(allowedFails === undefined ? {} : { allowedFails }),
-    cooldownMs: cooldownSeconds * 1000,
+    cooldownMs: boolean(fields, 'disable_cooldowns', path, issues) === true ? 0 : cooldownSeconds * 1000,
     fallbacks,
   };
 }

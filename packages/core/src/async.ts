@@ -4,14 +4,11 @@
  * work (the `modelInput` document, the base model id, parsing the output files) is the family's
  * `async` part; this file only orchestrates.
  */
-import {
-  type AsyncInvokeStatus,
-  type AsyncInvokeSummary,
-  type BedrockRuntimeClient,
-  GetAsyncInvokeCommand,
-  type GetAsyncInvokeCommandOutput,
-  ListAsyncInvokesCommand,
-  StartAsyncInvokeCommand,
+import type {
+  AsyncInvokeStatus,
+  AsyncInvokeSummary,
+  BedrockRuntimeClient,
+  GetAsyncInvokeCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -33,7 +30,7 @@ import { type RetryPolicy, withRetry } from './run.js';
 import { env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
 import { linkAbort, setLongTimeout } from './signals.js';
-import type { Transport } from './transport.js';
+import { bedrockRuntime, type Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
   AsyncEmbedJob,
@@ -111,7 +108,7 @@ interface AsyncEngine {
   /** Routes a model string, looking up an application inference profile's model. */
   resolve: ProfileResolver['resolve'];
   /** The Bedrock Runtime client for a job's region (the configured one when an endpoint is set). */
-  runtime(region?: string): BedrockRuntimeClient;
+  runtime(region?: string): Promise<BedrockRuntimeClient>;
   /** The S3 client for reading results (in the job's region when none is configured). */
   s3(region: string): Promise<S3Client>;
   /** Sends one request through the retry layer, mapping SDK errors to typed errors. */
@@ -214,10 +211,14 @@ async function startAsyncEmbed(
   // One token per call, fixed before the first attempt, so a retried start cannot start a second job.
   const token = request.clientRequestToken ?? crypto.randomUUID();
   const jobs: AsyncEmbedJob[] = [];
+  const [client, { StartAsyncInvokeCommand }] = await Promise.all([
+    engine.runtime(resolved.region),
+    bedrockRuntime(),
+  ]);
   for (const [index, modelInput] of modelInputs.entries()) {
     const response = await engine.send(
       (signal) =>
-        engine.runtime(resolved.region).send(
+        client.send(
           new StartAsyncInvokeCommand({
             modelId,
             modelInput: modelInput as Record<string, never>,
@@ -257,7 +258,7 @@ async function getAsyncEmbed(
   options: { signal?: AbortSignal } = {},
 ): Promise<AsyncEmbedInfo> {
   const { region } = parseInvocationArn(invocationArn);
-  const client = engine.runtime(region);
+  const [client, { GetAsyncInvokeCommand }] = await Promise.all([engine.runtime(region), bedrockRuntime()]);
   const response = await engine.send(
     (signal) => client.send(new GetAsyncInvokeCommand({ invocationArn }), { abortSignal: signal }),
     { signal: options.signal },
@@ -425,7 +426,7 @@ async function* listAsyncEmbeds(
   if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults > 1000)) {
     throw new ValidationError('`pageSize` must be an integer from 1 to 1000', { parameter: 'pageSize' });
   }
-  const client = engine.runtime();
+  const [client, { ListAsyncInvokesCommand }] = await Promise.all([engine.runtime(), bedrockRuntime()]);
   let nextToken: string | undefined;
   do {
     const token = nextToken;

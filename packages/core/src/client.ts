@@ -3,26 +3,19 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
-import { checkResponse, expectedParams, malformed } from './check.js';
+import { createBatchApi } from './batch/index.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
-import { checkInvocation, resolveParams } from './params.js';
+import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
-import { getFamily } from './registry.js';
+import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
-import { Limiter, Pacer, retryPolicy, runAll, withRetry } from './run.js';
+import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
+import { prepareCall, type SendContext, sendBatch } from './send.js';
 import { checkSignal } from './signals.js';
+import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { createTransport } from './transport.js';
-import type {
-  BedrockEmbeddings,
-  ClientOptions,
-  EmbeddingType,
-  EmbedRequest,
-  EmbedResult,
-  FamilyContext,
-  ModelFamily,
-  ParsedResponse,
-} from './types.js';
+import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
 import { estimateCost, sumUsage } from './usage.js';
 
 /** Requests in flight at once per client when `maxConcurrency` is not given. */
@@ -36,21 +29,6 @@ function positiveInteger(value: number | undefined, fallback: number, parameter:
     throw new ValidationError(`\`${parameter}\` must be a positive integer, not ${value}.`, { parameter });
   }
   return value;
-}
-
-function checkHeaders(headers: unknown, model: string): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== 'string')
-  ) {
-    throw new ValidationError(`${model}: \`headers\` must map header names to strings.`, {
-      model,
-      parameter: 'headers',
-    });
-  }
-  return headers as Record<string, string>;
 }
 
 /**
@@ -84,22 +62,15 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     return pacer;
   };
 
+  const send: SendContext = { transport, policy, timeoutMs, limiter, pacerFor };
+
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
-    const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
+    const call = prepareCall(request);
+    const { resolved, family, params, ctx } = call;
     const { model } = resolved;
-    if (resolved.invoke === 'async') {
-      throw new ValidationError(
-        `${model} is an async_invoke route: start it with startAsyncEmbed, or use bedrock/${resolved.modelId} with embed.`,
-        { model, parameter: 'model' },
-      );
-    }
-    const family: ModelFamily = getFamily(resolved.family);
     const inputs = normalizeInputs(request.inputs, model);
-    const { params, warnings } = resolveParams(request, resolved);
     checkInvocation(inputs, resolved, 'sync');
-    const headers = checkHeaders(request.headers, model);
     const signal = checkSignal(request.signal, model);
-    const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -109,60 +80,20 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
       }
     }
 
+    const meter = new ProgressMeter(resolved.spec, request.onProgress);
     const planned = planRequests(inputs, resolved.spec.capabilities);
-    const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
-    const key = `${resolved.modelId} ${resolved.region ?? ''}`;
-    const pacer = pacerFor(key);
     const responses = await runAll(
       planned.length,
       async (index, signal) => {
         const batch = planned[index]!.inputs;
-        // Bodies are built when sent, so a large job never holds them all in memory.
-        // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
-        const body = family.toRequestBody(batch, params, ctx);
-        const json = JSON.stringify(body);
-        const sent = await withRetry(
-          (attemptSignal) =>
-            transport.invoke(resolved.modelId, json, {
-              signal: attemptSignal,
-              region: resolved.region,
-              headers,
-            }),
-          {
-            policy,
-            signal,
-            timeoutMs,
-            model,
-            redact: transport.redact,
-            limiter,
-            key,
-            ...(pacer === undefined ? {} : { pacer }),
-          },
-        );
-        const expectation = {
-          model,
-          modelId: resolved.modelId,
-          family: resolved.family,
-          count: batch.length,
-          params: expected,
-          ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
-        };
-        let parsed: ParsedResponse;
-        try {
-          parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
-        } catch (error) {
-          throw malformed(error, expectation);
-        }
-        checkResponse(parsed, expectation);
-        return {
-          parsed,
-          tokens: parsed.inputTokens ?? sent.headerInputTokens,
-          requestId: sent.requestId,
-          headers: sent.headers ?? {},
-        };
+        const answer = await sendBatch(send, call, batch, signal, meter.attempt);
+        meter.answered(batch, answer);
+        meter.settled(batch.length);
+        return answer;
       },
       { workers: limiter.limit, model, signal },
     );
+    meter.report(true);
 
     // Assemble in input order.
     const embeddings = new Array<number[]>(inputs.length);
@@ -192,7 +123,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
       ...(byType === undefined ? {} : { embeddingsByType: byType }),
       usage,
       ...(costUsd === undefined ? {} : { costUsd }),
-      warnings,
+      warnings: call.warnings,
       model: request.model,
       modelId: resolved.modelId,
       family: resolved.family,
@@ -206,5 +137,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
+    ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi(send, options),
   };
 }

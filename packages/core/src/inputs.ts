@@ -4,6 +4,7 @@
  * model and the input (`inputs[3].image`).
  */
 import { ValidationError } from './errors.js';
+import { fromBase64, toBase64 } from './runtime.js';
 import type { EmbeddingInput, Media, MediaInput, MediaValue, Modality, NormalizedInput } from './types.js';
 
 type MediaModality = Exclude<Modality, 'text'>;
@@ -138,7 +139,7 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
     if (value.byteLength === 0) fail(where, 'is empty.');
     source = {
       type: 'base64',
-      data: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
+      data: toBase64(value),
     };
     byteLength = value.byteLength;
     format ??= sniffFormat(value.subarray(0, 16));
@@ -178,7 +179,7 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
       checkBase64(value, where);
       source = { type: 'base64', data: value };
       byteLength = base64ByteLength(value);
-      format ??= sniffFormat(Buffer.from(value.slice(0, 24), 'base64'));
+      format ??= sniffFormat(fromBase64(value.slice(0, 24)));
     }
   } else {
     fail(where, `must be bytes (Uint8Array), base64, a data: URL or an s3:// URI, not ${typeof value}.`);
@@ -236,49 +237,47 @@ export function normalizeInputs(inputs: readonly EmbeddingInput[], model: string
     throw new ValidationError(`${model}: \`inputs\` must be an array.`, { model, parameter: 'inputs' });
   }
   const normalized = new Array<NormalizedInput>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) {
-    const input: unknown = inputs[i];
-    const path = `inputs[${i}]`;
-    if (typeof input === 'string') {
-      normalized[i] = fromString(input, { model, path });
-      continue;
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-      fail(
-        { model, path },
-        `must be a string or an object like { text } / { image }, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}.`,
-      );
-    }
-    const fields = input as Record<string, unknown>;
-    const out: NormalizedInput = {};
-    for (const key of Object.keys(fields)) {
-      if (fields[key] === undefined) continue;
-      if (!FIELDS.has(key))
-        fail({ model, path: `${path}.${key}` }, 'is not an input field (text, image, images, video, audio).');
-    }
-    if (fields.text !== undefined) out.text = checkText(fields.text, { model, path: `${path}.text` });
-    for (const modality of ['image', 'video', 'audio'] as const) {
-      const value = fields[modality];
-      if (value !== undefined) {
-        out[modality] = parseMedia(value as MediaValue | MediaInput, modality, {
-          model,
-          path: `${path}.${modality}`,
-        });
-      }
-    }
-    if (fields.images !== undefined) {
-      if (!Array.isArray(fields.images) || fields.images.length === 0) {
-        fail({ model, path: `${path}.images` }, 'must be a non-empty array of images.');
-      }
-      out.images = fields.images.map((image, j) =>
-        parseMedia(image as MediaValue | MediaInput, 'image', { model, path: `${path}.images[${j}]` }),
-      );
-    }
-    if (Object.keys(out).length === 0)
-      fail({ model, path }, 'has none of text, image, images, video, audio.');
-    normalized[i] = out;
-  }
+  for (let i = 0; i < inputs.length; i++) normalized[i] = normalizeInput(inputs[i], model, i);
   return normalized;
+}
+
+/** Normalises one input, the `index`-th of the caller's (errors name `inputs[index]`). */
+export function normalizeInput(input: unknown, model: string, index: number): NormalizedInput {
+  const path = `inputs[${index}]`;
+  if (typeof input === 'string') return fromString(input, { model, path });
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    fail(
+      { model, path },
+      `must be a string or an object like { text } / { image }, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}.`,
+    );
+  }
+  const fields = input as Record<string, unknown>;
+  const out: NormalizedInput = {};
+  for (const key of Object.keys(fields)) {
+    if (fields[key] === undefined) continue;
+    if (!FIELDS.has(key))
+      fail({ model, path: `${path}.${key}` }, 'is not an input field (text, image, images, video, audio).');
+  }
+  if (fields.text !== undefined) out.text = checkText(fields.text, { model, path: `${path}.text` });
+  for (const modality of ['image', 'video', 'audio'] as const) {
+    const value = fields[modality];
+    if (value !== undefined) {
+      out[modality] = parseMedia(value as MediaValue | MediaInput, modality, {
+        model,
+        path: `${path}.${modality}`,
+      });
+    }
+  }
+  if (fields.images !== undefined) {
+    if (!Array.isArray(fields.images) || fields.images.length === 0) {
+      fail({ model, path: `${path}.images` }, 'must be a non-empty array of images.');
+    }
+    out.images = fields.images.map((image, j) =>
+      parseMedia(image as MediaValue | MediaInput, 'image', { model, path: `${path}.images[${j}]` }),
+    );
+  }
+  if (Object.keys(out).length === 0) fail({ model, path }, 'has none of text, image, images, video, audio.');
+  return out;
 }
 
 /** The modalities present in an input (`images` counts as image). */

@@ -43,6 +43,15 @@ import {
   ValidationError,
 } from '@bedrock-embeddings/core';
 
+// Rerank in LiteLLM's Cohere format lives in its own file.
+export {
+  type RerankParams,
+  type RerankResponse,
+  type RerankResponseResult,
+  rerank,
+  toRerankResponse,
+} from './litellm-rerank.js';
+
 /** AWS connection parameters, named as LiteLLM names them. Unset ones fall back to the environment. */
 export interface LiteLLMAwsParams {
   /** Region; else `AWS_REGION_NAME`, `AWS_REGION`, then the AWS SDK's configuration. */
@@ -452,7 +461,8 @@ function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undef
 const MAX_CLIENTS = 16;
 const clients = new Map<string, BedrockEmbeddings>();
 
-function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
+/** The cached core client for these connection parameters (shared with `rerank`). */
+export function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
   for (const name of UNSUPPORTED_AWS_PARAMS) {
     if ((params as Record<string, unknown>)[name] !== undefined) {
       throw new ValidationError(

@@ -209,6 +209,8 @@ export function checkInvocation(
   inputs: readonly NormalizedInput[],
   resolved: ResolvedModel,
   mode: 'sync' | 'async',
+  /** Position of `inputs[0]` among the caller's inputs (a stream checks its inputs one by one). */
+  firstIndex = 0,
 ): void {
   const { spec, model } = resolved;
   const caps = spec.capabilities;
@@ -216,7 +218,7 @@ export function checkInvocation(
   for (let i = 0; i < inputs.length; i++) {
     for (const modality of modalitiesOf(inputs[i]!)) {
       if (allowed.includes(modality)) continue;
-      const parameter = `inputs[${i}]`;
+      const parameter = `inputs[${firstIndex + i}]`;
       if (mode === 'sync' && caps.asyncModalities.includes(modality)) {
         // LiteLLM's wording, so code that matches LiteLLM's errors keeps working.
         throw new ValidationError(

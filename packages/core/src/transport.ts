@@ -2,8 +2,6 @@
  * The wire: Bedrock Runtime clients (credentials, region, connection reuse), one InvokeModel call
  * with its token-count header and request id, and the mapping of SDK errors to our typed errors.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   BedrockRuntimeClient,
   type BedrockRuntimeClientConfig,
@@ -11,7 +9,6 @@ import {
   type InvokeModelCommandInput,
   type InvokeModelCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { BuildMiddleware, HttpRequest, HttpResponse } from '@smithy/types';
 import {
   AuthError,
@@ -23,6 +20,8 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
+import { createRequestHandler } from './http-handler.js';
+import { env, userAgentConfig, utf8Decode } from './runtime.js';
 import type { ClientOptions } from './types.js';
 
 /** What one successful InvokeModel call gives back. */
@@ -82,36 +81,45 @@ export function guardCredentials<T>(credentials: T): T {
 const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
- * Builds the transport. Connections are kept alive and capped at `maxConcurrency` per host: the
- * SDK's default HTTP/2 handler for Bedrock Runtime opens a new connection (a TLS handshake on
- * AWS) for every request.
+ * Builds the transport. Connections are kept alive and capped at `maxConcurrency` per host; the
+ * handler is the runtime's (`http-handler.ts`: Node's agents, or `fetch` in the edge build).
  */
 export function createTransport(options: ClientOptions, maxConcurrency: number): Transport {
-  const env = process.env;
   const apiKey = options.apiKey;
-  const secrets = [apiKey, env.AWS_BEARER_TOKEN_BEDROCK];
-  if (typeof options.credentials === 'object') {
-    secrets.push(options.credentials.secretAccessKey, options.credentials.sessionToken);
+  const knownSecrets = new Set<string>();
+  const remember = (...secrets: Array<string | undefined>) => {
+    for (const secret of secrets)
+      if (typeof secret === 'string' && secret.length >= 8) knownSecrets.add(secret);
+  };
+  // The default chain reads these from the environment; files and other sources stay unknown.
+  remember(apiKey, env('AWS_BEARER_TOKEN_BEDROCK'), env('AWS_SECRET_ACCESS_KEY'), env('AWS_SESSION_TOKEN'));
+  let credentials = options.credentials;
+  if (typeof credentials === 'object') remember(credentials.secretAccessKey, credentials.sessionToken);
+  if (typeof credentials === 'function') {
+    // A provider's secrets are learnt as it hands them out, so errors are redacted of them too.
+    const provider = guardCredentials(credentials);
+    credentials = async (...args) => {
+      const identity = await provider(...args);
+      remember(identity.secretAccessKey, identity.sessionToken);
+      return identity;
+    };
   }
-  const knownSecrets = secrets.filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length >= 8,
-  );
   const redact = (message: string): string =>
-    knownSecrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+    [...knownSecrets].reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 
   const ready = options.client;
-  const baseRegion = options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+  const baseRegion = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
   const clients = new Map<string, BedrockRuntimeClient>();
-  let requestHandler: NodeHttpHandler | undefined;
+  let requestHandler: ReturnType<typeof createRequestHandler> | undefined;
 
   // The bearer token the SDK would send: `apiKey`, else AWS_BEARER_TOKEN_BEDROCK when nothing overrides it.
   const bearerSource =
     apiKey !== undefined
       ? 'apiKey'
-      : options.credentials === undefined && options.profile === undefined && env.AWS_BEARER_TOKEN_BEDROCK
+      : options.credentials === undefined && options.profile === undefined && env('AWS_BEARER_TOKEN_BEDROCK')
         ? 'AWS_BEARER_TOKEN_BEDROCK'
         : undefined;
-  const bearer = bearerSource === 'apiKey' ? apiKey : env.AWS_BEARER_TOKEN_BEDROCK;
+  const bearer = bearerSource === 'apiKey' ? apiKey : env('AWS_BEARER_TOKEN_BEDROCK');
 
   const client = (arnRegion?: string): BedrockRuntimeClient => {
     if (ready !== undefined) return ready;
@@ -128,18 +136,16 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
     const key = region ?? '';
     let existing = clients.get(key);
     if (existing === undefined) {
-      requestHandler ??= new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: maxConcurrency }),
-        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: maxConcurrency }),
-      });
+      requestHandler ??= createRequestHandler(maxConcurrency);
       const config: BedrockRuntimeClientConfig = {
         requestHandler,
+        ...userAgentConfig(),
         // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
         maxAttempts: 1,
         ...(region === undefined ? {} : { region }),
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
         ...(options.profile === undefined ? {} : { profile: options.profile }),
-        ...(options.credentials === undefined ? {} : { credentials: guardCredentials(options.credentials) }),
+        ...(credentials === undefined ? {} : { credentials }),
       };
       if (apiKey !== undefined) {
         config.token = { token: apiKey };
@@ -175,7 +181,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
     const raw = output.body;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+      parsed = JSON.parse(utf8Decode(raw));
     } catch (cause) {
       const requestId = output.$metadata.requestId;
       const type = output.contentType ?? responseHeaders?.['content-type'] ?? 'none';
@@ -336,6 +342,11 @@ export function toBedrockError(
   const awsErrorName = shape.name === 'Error' ? shape.code : shape.name;
   const requestId = shape.$metadata?.requestId;
   const text = context.redact(shape.message ?? String(error));
+  // The SDK error becomes our `cause`: its message must not keep what ours had redacted.
+  if (error instanceof Error && error.message !== context.redact(error.message)) {
+    error.message = context.redact(error.message);
+    if (error.stack !== undefined) error.stack = context.redact(error.stack);
+  }
   const details: ServiceErrorDetails = {
     model,
     cause: error,

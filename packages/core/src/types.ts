@@ -428,12 +428,22 @@ export interface ClientOptions {
   s3Client?: import('@aws-sdk/client-s3').S3Client;
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
+  /**
+   * Endpoint of the Bedrock control plane (batch jobs); else `endpoint` (the emulator serves both
+   * APIs on one port), else `AWS_ENDPOINT_URL_BEDROCK`, else AWS's.
+   */
+  bedrockEndpoint?: string;
   /** Requests in flight at once, per client (default 16). */
   maxConcurrency?: number;
   /** Retries of throttled and failed requests (default: 8 attempts, exponential backoff with full jitter). */
   retry?: RetryOptions;
   /** Per-request timeout in ms (default 60,000). */
   requestTimeoutMs?: number;
+  /**
+   * Bedrock Agent Runtime endpoint for `rerank` over the Rerank API; else
+   * `AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME`, else `endpoint`.
+   */
+  agentRuntimeEndpoint?: string;
 }
 
 /** One `embed` call: the model, its inputs and the common parameters. */
@@ -456,6 +466,8 @@ export interface EmbedRequest extends CommonParams {
   signal?: AbortSignal;
   /** Extra HTTP headers sent with each request. */
   headers?: Record<string, string>;
+  /** Called a few times a second while the call runs, and once at its end. */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** What a call consumed: tokens as Bedrock reports them, and media counted from the inputs. */
@@ -464,9 +476,9 @@ export interface Usage {
   inputTokens?: number;
   /** Images embedded. */
   images?: number;
-  /** Seconds of video embedded, when known. */
+  /** Seconds of video embedded: set on async results, from the segments' times. */
   videoSeconds?: number;
-  /** Seconds of audio embedded, when known. */
+  /** Seconds of audio embedded: set on async results, from the segments' times. */
   audioSeconds?: number;
 }
 
@@ -581,6 +593,10 @@ export interface AsyncEmbedResults extends AsyncOutput {
   invocationArn: string;
   /** The family whose output format was read. */
   family: FamilyId;
+  /** `videoSeconds` / `audioSeconds` from the segments' times (empty for text and image jobs). */
+  usage: Usage;
+  /** Estimated cost in USD from the per-second prices; undefined when unknown (or no media). */
+  costUsd?: number;
 }
 
 /** Options of `getAsyncEmbedResults`. */
@@ -654,6 +670,57 @@ export interface BedrockEmbeddings {
    * `family` and `baseModel` as in `EmbedRequest`.
    */
   describeModel(model: string, family?: FamilyId, baseModel?: string): ResolvedModel;
+  /**
+   * Embeds any number of inputs read lazily from an `Iterable` or `AsyncIterable`, in bounded
+   * memory: chunks of vectors come back in input order as the consumer asks for them. See
+   * {@link EmbedStreamRequest}.
+   */
+  embedStream(request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk>;
+  /**
+   * Bedrock batch inference: validates every input, writes the JSONL records to S3 (split into
+   * files and jobs by AWS's quotas) and creates the job(s). Half the on-demand price; hours of latency.
+   */
+  startBatchEmbed(
+    request: import('./batch/types.js').StartBatchEmbedRequest,
+  ): Promise<import('./batch/types.js').StartedBatchEmbed>;
+  /** A batch job's state and record counts. */
+  getBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * Polls a batch job until it ends: resolves when it completed (also partially); rejects with
+   * `BatchJobFailedError` when it failed, expired or was stopped, `TimeoutError` after `timeoutMs`,
+   * `AbortError` when `signal` fires. Any process can wait for a job by its ARN.
+   */
+  waitForBatchEmbed(
+    jobArn: string,
+    options?: import('./batch/types.js').WaitForBatchOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Asks AWS to stop a batch job; returns its state (`stopping`, then `stopped`). */
+  stopBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Every batch job matching the filters, across all pages. */
+  listBatchEmbeds(
+    options?: import('./batch/types.js').ListBatchEmbedsOptions,
+  ): AsyncIterable<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * A finished batch job's results, streamed from its output files: every input exactly once with
+   * its index (else `AsyncOutputError`), plus AWS's manifest, usage and cost at the batch price.
+   */
+  getBatchEmbedResults(
+    jobArn: string,
+    options?: import('./batch/types.js').BatchResultsOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedResults>;
+  /**
+   * Reranks documents against a query with Cohere Rerank 3.5 or Amazon Rerank 1.0, best first, over
+   * the Rerank API or InvokeModel (`api`). Bad input fails before any request.
+   */
+  rerank<D extends import('./rerank/types.js').RerankDocument>(
+    request: import('./rerank/types.js').RerankRequest<D>,
+  ): Promise<import('./rerank/types.js').RerankResult<D>>;
 }
 
 /** A model string resolved by routing: the wire id, the family and the model's capabilities. */
@@ -679,3 +746,76 @@ export interface ResolvedModel {
    */
   idType: 'base' | 'inference-profile' | 'foundation-model-arn' | 'inference-profile-arn' | 'opaque';
 }
+
+/** How far a call has got, as `onProgress` reports it (counts since the call began). */
+export interface EmbedProgress {
+  /** Inputs embedded (their vectors returned or yielded). */
+  inputsDone: number;
+  /** Inputs that failed (bad locally, rejected by Bedrock, or their request failed after retries). */
+  inputsFailed: number;
+  /** InvokeModel requests sent, retries not counted. */
+  requests: number;
+  /** Attempts beyond the first of each request. */
+  retries: number;
+  /** Input tokens Bedrock reported so far. */
+  inputTokens: number;
+  /** Estimated cost so far in USD; undefined when a price or a token count is unknown. */
+  costUsd?: number;
+  /** Milliseconds since the call began. */
+  elapsedMs: number;
+}
+
+/** One `embedStream` call: `embed`'s parameters, inputs from any (async) iterable. */
+export interface EmbedStreamRequest extends Omit<EmbedRequest, 'inputs'> {
+  /**
+   * The inputs, read lazily: at most about twice the client's `maxConcurrency` times the model's
+   * inputs per request are read ahead of the chunk the consumer is at.
+   */
+  inputs: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>;
+  /**
+   * `throw` (default): every chunk before the failure is yielded, then the iteration throws an
+   * `InputsFailedError` naming the inputs. `skip`: failed inputs come as `{ start, errors }` chunks
+   * and the stream goes on.
+   */
+  onError?: 'throw' | 'skip';
+}
+
+/** Consecutive inputs embedded: `embeddings[k]` is the vector of input `start + k`. */
+export interface EmbedStreamVectors {
+  /** Index of the chunk's first input in the stream. */
+  start: number;
+  /** Float vectors of inputs `start`, `start + 1`, ... */
+  embeddings: number[][];
+  /** Other encodings asked for with `embeddingTypes`, aligned with `embeddings`. */
+  embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
+  /** Tokens and media of the requests whose first input is in this chunk. */
+  usage: Usage;
+  /** AWS request ids of those requests. */
+  requestIds: string[];
+  /** Never set on a chunk of vectors. */
+  errors?: undefined;
+}
+
+/** Consecutive inputs that failed (under `onError: 'skip'`), each with its error. */
+export interface EmbedStreamErrors {
+  /** Index of the chunk's first input in the stream. */
+  start: number;
+  /** One entry per failed input, ascending `index`. */
+  errors: {
+    /** The input's index in the stream. */
+    index: number;
+    /** Why it failed: a `ValidationError` naming `inputs[index]`, or the request's error. */
+    error: import('./errors.js').BedrockEmbeddingsError;
+  }[];
+  /** Never set on a chunk of errors. */
+  embeddings?: undefined;
+  /** Never set on a chunk of errors. */
+  embeddingsByType?: undefined;
+  /** Never set on a chunk of errors. */
+  usage?: undefined;
+  /** Never set on a chunk of errors. */
+  requestIds?: undefined;
+}
+
+/** What `embedStream` yields, in input order. */
+export type EmbedStreamChunk = EmbedStreamVectors | EmbedStreamErrors;

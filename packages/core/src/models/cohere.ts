@@ -1,6 +1,6 @@
 /**
  * Cohere Embed on Bedrock: English v3, Multilingual v3 and v4. Up to 96 inputs per request.
- * Wire format: bedrock-reference.md §4.4 (v3) and §4.5 (v4), from AWS's Cohere Embed parameter pages.
+ * Wire format: AWS's Cohere Embed parameter pages, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html (v3) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html (v4).
  *
  * Defaults (README table):
  * - `purpose` defaults to `document` (`input_type: search_document`). Bedrock requires
@@ -40,7 +40,7 @@ import {
 const V4 = 'cohere.embed-v4:0';
 
 const PRICE_SOURCE =
-  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token (litellm-behaviour.md (e)); not checked against AWS's pricing page; image pricing unknown";
+  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token; not checked against AWS's pricing page; image pricing unknown";
 
 const COMMON_CAPABILITIES = {
   syncModalities: ['text', 'image'],
@@ -108,6 +108,14 @@ const MIB = 1024 * 1024;
 /** v3: texts of at most 2,048 characters; one jpeg/png image per request, 5 MB. */
 const V3_TEXT_CHARS = 2_048;
 const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
+/**
+ * How a v4 interleaved `image_url` part carries its data URI. AWS's English model page
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html) shows a
+ * string, other renderings of that page and Cohere's own API show `{ url }`; which one Bedrock takes
+ * is unconfirmed. We send `{ url }`: Cohere's API is the schema the model was built against, and
+ * the emulator accepts both. To switch, make this `(uri) => uri`.
+ */
+const imageUrl = (uri: string): string | { url: string } => ({ url: uri });
 /**
  * v4: a context of 128,000 tokens (AWS's v4 page); 6 characters a token (above the ~4.7 English
  * average) stops only text that is certainly longer. Checked when Bedrock would not truncate.
@@ -215,7 +223,7 @@ export const cohere: ModelFamily = {
       body.inputs = batch.map((input) => ({
         content: [
           ...(input.text === undefined ? [] : [{ type: 'text', text: input.text }]),
-          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: { url: dataUri(media) } })),
+          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: imageUrl(dataUri(media)) })),
         ],
       }));
     }

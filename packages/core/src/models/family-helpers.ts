@@ -5,6 +5,7 @@
  * path). Async options and output files are in `async-helpers.ts`.
  */
 import { MalformedResponseError, ValidationError } from '../errors.js';
+import { fromBase64 } from '../runtime.js';
 import type { FamilyContext, Media, NormalizedInput } from '../types.js';
 
 /** A `ValidationError` naming the model and the input field at fault. */
@@ -99,13 +100,14 @@ export function checkImageBytes(
 
 /** Reads the magic bytes at the start of base64 image data (decodes 12 bytes, not the image). */
 function sniffImageFormat(base64: string): string | undefined {
-  const head = Buffer.from(base64.slice(0, 16), 'base64');
+  const head = fromBase64(base64.slice(0, 16));
+  const ascii = (start: number, end: number) => String.fromCharCode(...head.subarray(start, end));
   if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
-  if (head.toString('latin1', 0, 4) === 'GIF8') return 'gif';
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 4) === 'GIF8') return 'gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   if (head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
-  const start = head.toString('latin1').trimStart();
+  const start = ascii(0, head.length).trimStart();
   if (start.startsWith('<svg') || start.startsWith('<?xml')) return 'svg';
   return undefined;
 }

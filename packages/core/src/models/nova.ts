@@ -2,7 +2,7 @@
  * Amazon Nova 2 Multimodal Embeddings (`amazon.nova-2-multimodal-embeddings-v1:0`): one text,
  * image, audio or video per request. Sync is `SINGLE_EMBEDDING`; async is `SEGMENTED_EMBEDDING`,
  * which splits long text, audio and video into segments with one vector each.
- * Wire format: bedrock-reference.md §4.6 (AWS "Nova Multimodal Embeddings" schema and user guide);
+ * Wire format: AWS's Nova Multimodal Embeddings schema, https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html;
  * async output files: §5.5.
  */
 import { vectorProblem } from '../check.js';
@@ -90,7 +90,7 @@ const FORMAT_ALIASES: Record<string, string> = {
 
 /**
  * Inline media: the base64 of 18 MB is 24 MB, what fits InvokeModel's 25,000,000-byte body
- * (bedrock-reference.md §7.3). Larger media must come from S3.
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/quotas.html). Larger media must come from S3.
  */
 const MAX_INLINE_BYTES = 18_000_000;
 /**
@@ -420,7 +420,7 @@ export const nova: ModelFamily = {
         perAudioSecond: 1.4e-4,
         source:
           'LiteLLM model_prices_and_context_window.json @00035b69, key amazon.nova-2-multimodal-embeddings-v1:0 ' +
-          '(litellm-behaviour.md §e): input_cost_per_token 1.35e-07, input_cost_per_image 6e-05, ' +
+          '(LiteLLM model_prices_and_context_window.json): input_cost_per_token 1.35e-07, input_cost_per_image 6e-05, ' +
           'input_cost_per_video_per_second 0.0007, input_cost_per_audio_per_second 0.00014',
       },
     },

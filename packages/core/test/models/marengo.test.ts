@@ -1,7 +1,7 @@
 /**
  * TwelveLabs Marengo Embed 2.7 and 3.0: request bodies and async model inputs against the shapes
- * in AWS's documentation and the reference (bedrock-reference.md §4.7, §4.8), response parsing,
- * `output.json` (§5.5), and every validation error.
+ * in AWS's documentation and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo.html, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo-3.html, response parsing,
+ * `output.json` (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), and every validation error.
  */
 
 import type { AsyncOutputReader, Media, NormalizedInput, ResolvedParams } from '@bedrock-embeddings/core';
@@ -360,17 +360,15 @@ describe('marengo validation', () => {
     );
   });
 
-  it('3.0 s3:// media needs its bucket owner; owners are 12-digit account ids', () => {
-    expectInvalid(
-      () =>
-        marengo.validateInput({ image: s3('image', 's3://b/k.png') }, params(M30), { ...c30, mode: 'sync' }),
-      c30,
-      'image.bucketOwner',
-      /s3:\/\/ media requires the 'bucketOwner' parameter, the account id that owns the bucket/,
-    );
-    expect(() =>
-      marengo.validateInput({ image: s3('image', 's3://b/k.png') }, params(M27), { ...c27, mode: 'sync' }),
-    ).not.toThrow();
+  it('s3:// media may omit its bucket owner (2.7 and 3.0, as AWS S3Location says); owners are 12-digit ids', () => {
+    expect(body(c30, { image: s3('image', 's3://b/k.png') })).toEqual({
+      inputType: 'image',
+      image: { mediaSource: { s3Location: { uri: 's3://b/k.png' } } },
+    });
+    expect(body(c27, { image: s3('image', 's3://b/k.png') })).toEqual({
+      inputType: 'image',
+      mediaSource: { s3Location: { uri: 's3://b/k.png' } },
+    });
     expectInvalid(
       () =>
         marengo.validateInput({ video: s3('video', 's3://b/v.mp4', '12345') }, params(M27), {

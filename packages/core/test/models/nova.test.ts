@@ -1,6 +1,6 @@
 /**
  * Nova 2 Multimodal Embeddings: request bodies and async model inputs against the shapes in AWS's
- * documentation (bedrock-reference.md §4.6), response parsing, async output files (§5.5), and
+ * documentation (https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html), response parsing, async output files (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), and
  * every validation error.
  */
 
@@ -385,7 +385,7 @@ describe('nova validation', () => {
 describe('nova async model inputs (SEGMENTED_EMBEDDING)', () => {
   it("matches AWS's documented video example", () => {
     const input = { video: s3('video', 's3://amzn-s3-demo-bucket/path/to/video.mp4', { format: 'mp4' }) };
-    // AWS's example (bedrock-reference.md §4.6), plus the optional schemaVersion that we always send.
+    // AWS's example (https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html), plus the optional schemaVersion that we always send.
     expect(modelInput(input, { durationSeconds: 15 })).toEqual({
       schemaVersion: 'nova-multimodal-embed-v1',
       taskType: 'SEGMENTED_EMBEDDING',
@@ -535,7 +535,7 @@ const folder = (files: Record<string, string>) =>
   outputFolder('s3://amzn-s3-demo-bucket/g7ur3b32a10n', files);
 
 describe('nova async output', () => {
-  // File contents as in bedrock-reference.md §5.5, with vectors of the declared dimension.
+  // File contents as in AWS's async invoke docs (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), with vectors of the declared dimension.
   const dims = (first: number[]) => [...first, ...Array(256 - first.length).fill(0.125)];
   const result = JSON.stringify({
     sourceFileUri: 's3://amzn-s3-demo-bucket/path/to/video.mp4',

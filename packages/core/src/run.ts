@@ -22,11 +22,6 @@ export class Limiter {
 
   constructor(readonly limit: number) {}
 
-  /** Requests holding a slot now. */
-  get active(): number {
-    return this.#active;
-  }
-
   /** Resolves with a `release` function once a slot is free; rejects if `signal` aborts first. */
   acquire(signal: AbortSignal, key = ''): Promise<() => void> {
     if (signal.aborted) return Promise.reject(abortErrorOf(signal));

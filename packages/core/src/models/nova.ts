@@ -358,6 +358,7 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
         `it holds no segment, though the ${modality ?? 'unnamed'} result is ${status ?? 'not marked failed'}.`,
       );
     }
+    // AWS's samples show no count field; one written next to the file (`segmentCount`) is held to.
     const declaredCount = optionalNumber(entry.segmentCount);
     if (declaredCount !== undefined && declaredCount !== lines.length) {
       throw malformed(

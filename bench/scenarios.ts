@@ -3,7 +3,7 @@
  * Shared by the runner (which configures the emulator) and the client processes (which embed).
  */
 
-import { BESIDE_THROTTLED, crossModelScenario } from './scenarios/cross-model.js';
+import { type BESIDE_THROTTLED, crossModelScenario } from './scenarios/cross-model.js';
 
 /** The libraries (and the floor) a client process can run. */
 export type LibraryId =
@@ -23,7 +23,8 @@ export const LIBRARY_LABELS: Record<LibraryId, string> = {
   'ours-langchain': 'this project: LangChain embedDocuments',
   'ai-sdk-amazon-bedrock': '@ai-sdk/amazon-bedrock',
   'langchain-aws': '@langchain/aws',
-  [BESIDE_THROTTLED]: 'this project: core, Cohere throttled on the same client',
+  // A literal: scenarios/cross-model.ts imports this module, so its constant is not initialised yet here.
+  'ours-beside-throttled': 'this project: core, Cohere throttled on the same client',
 };
 
 /** The batching model of the scenarios (96 texts per request). */

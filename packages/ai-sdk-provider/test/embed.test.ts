@@ -460,12 +460,20 @@ describe('multimodal values: data: URLs and s3:// URIs', () => {
     });
   }
 
-  it('an S3 value without the bucket owner Marengo 3.0 needs is an InvalidArgumentError naming it', async () => {
-    const error = await embed({ model: bedrock(MODELS.marengo30), value: 's3://media-bucket/a.png' }).catch(
-      (e: unknown) => e,
-    );
+  it('an S3 value without a bucket owner is embedded (optional, as AWS S3Location says)', async () => {
+    const { embedding } = await embed({ model: bedrock(MODELS.marengo30), value: 's3://media-bucket/a.png' });
+    expect(embedding).toEqual(emu.expectedEmbedding(MODELS.marengo30, { image: 's3://media-bucket/a.png' }));
+    expect(invokes()).toBe(1);
+  });
+
+  it('a malformed bucket owner is an InvalidArgumentError naming it, before any request', async () => {
+    const error = await embed({
+      model: bedrock(MODELS.marengo30),
+      value: 's3://media-bucket/a.png',
+      providerOptions: { bedrock: { bucketOwner: '12' } },
+    }).catch((e: unknown) => e);
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
-    expect((error as InvalidArgumentError).argument).toBe('values[0].image.bucketOwner');
+    expect((error as InvalidArgumentError).message).toMatch(/bucketOwner/);
     expect(invokes()).toBe(0);
   });
 

@@ -4,14 +4,11 @@
  * work (the `modelInput` document, the base model id, parsing the output files) is the family's
  * `async` part; this file only orchestrates.
  */
-import {
-  type AsyncInvokeStatus,
-  type AsyncInvokeSummary,
-  type BedrockRuntimeClient,
-  GetAsyncInvokeCommand,
-  type GetAsyncInvokeCommandOutput,
-  ListAsyncInvokesCommand,
-  StartAsyncInvokeCommand,
+import type {
+  AsyncInvokeStatus,
+  AsyncInvokeSummary,
+  BedrockRuntimeClient,
+  GetAsyncInvokeCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -24,14 +21,16 @@ import {
   ValidationError,
 } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
+import { configuredRegion as defaultRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
+import type { ProfileResolver } from './profiles/index.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
 import { env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
 import { linkAbort, setLongTimeout } from './signals.js';
-import type { Transport } from './transport.js';
+import { bedrockRuntime, type Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
   AsyncEmbedJob,
@@ -58,6 +57,8 @@ interface AsyncDependencies {
   policy: RetryPolicy;
   /** Per-attempt timeout in ms. */
   timeoutMs: number;
+  /** Routing with application inference profiles looked up (the client's, shared with `embed`). */
+  resolve?: ProfileResolver['resolve'];
 }
 
 /** The async methods of `BedrockEmbeddings`, bound to one client's transport, retry policy and S3 client. */
@@ -71,6 +72,7 @@ export function createAsyncApi(
   const s3Clients = new Map<string, Promise<S3Client>>();
   const never = new AbortController().signal;
   const engine: AsyncEngine = {
+    resolve: deps.resolve ?? (async (model, route) => resolveModel(model, route)),
     runtime: (region) => deps.transport.client(region),
     s3: (region) => {
       const key = configuredRegion ?? region ?? '';
@@ -103,8 +105,10 @@ export function createAsyncApi(
 
 /** The clients and the retry layer, as the functions below use them. */
 interface AsyncEngine {
+  /** Routes a model string, looking up an application inference profile's model. */
+  resolve: ProfileResolver['resolve'];
   /** The Bedrock Runtime client for a job's region (the configured one when an endpoint is set). */
-  runtime(region?: string): BedrockRuntimeClient;
+  runtime(region?: string): Promise<BedrockRuntimeClient>;
   /** The S3 client for reading results (in the job's region when none is configured). */
   s3(region: string): Promise<S3Client>;
   /** Sends one request through the retry layer, mapping SDK errors to typed errors. */
@@ -148,7 +152,11 @@ async function startAsyncEmbed(
 ): Promise<StartedAsyncEmbed> {
   const { model } = request;
   checkOutputConfig(request);
-  const resolved = resolveModel(model, { family: request.family, baseModel: request.baseModel });
+  const resolved = await engine.resolve(
+    model,
+    { family: request.family, baseModel: request.baseModel },
+    request.signal,
+  );
   const family = getFamily(resolved.family);
   if (!family.async || resolved.spec.capabilities.asyncModalities.length === 0) {
     throw new ValidationError(
@@ -180,6 +188,8 @@ async function startAsyncEmbed(
     throw renamedInputs(error, pathOf);
   }
   const { params, warnings } = resolveParams(request, resolved);
+  const legacy = lifecycleWarning(resolved.spec, resolved.region ?? defaultRegion());
+  if (legacy !== undefined) warnings.push(legacy);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const modelId = family.async.asyncModelId?.(ctx) ?? resolved.modelId;
   // Every job's body is built before the first job starts: a bad input anywhere must start none.
@@ -201,10 +211,14 @@ async function startAsyncEmbed(
   // One token per call, fixed before the first attempt, so a retried start cannot start a second job.
   const token = request.clientRequestToken ?? crypto.randomUUID();
   const jobs: AsyncEmbedJob[] = [];
+  const [client, { StartAsyncInvokeCommand }] = await Promise.all([
+    engine.runtime(resolved.region),
+    bedrockRuntime(),
+  ]);
   for (const [index, modelInput] of modelInputs.entries()) {
     const response = await engine.send(
       (signal) =>
-        engine.runtime(resolved.region).send(
+        client.send(
           new StartAsyncInvokeCommand({
             modelId,
             modelInput: modelInput as Record<string, never>,
@@ -244,7 +258,7 @@ async function getAsyncEmbed(
   options: { signal?: AbortSignal } = {},
 ): Promise<AsyncEmbedInfo> {
   const { region } = parseInvocationArn(invocationArn);
-  const client = engine.runtime(region);
+  const [client, { GetAsyncInvokeCommand }] = await Promise.all([engine.runtime(region), bedrockRuntime()]);
   const response = await engine.send(
     (signal) => client.send(new GetAsyncInvokeCommand({ invocationArn }), { abortSignal: signal }),
     { signal: options.signal },
@@ -412,7 +426,7 @@ async function* listAsyncEmbeds(
   if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults > 1000)) {
     throw new ValidationError('`pageSize` must be an integer from 1 to 1000', { parameter: 'pageSize' });
   }
-  const client = engine.runtime();
+  const [client, { ListAsyncInvokesCommand }] = await Promise.all([engine.runtime(), bedrockRuntime()]);
   let nextToken: string | undefined;
   do {
     const token = nextToken;

@@ -4,17 +4,22 @@
  * connection (a TLS handshake on AWS) for every request. The edge build (package.json conditions
  * `workerd`, `edge-light`, `worker`, `browser`) replaces this file with `http-handler.edge.ts`.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpHandlerOptions, RequestHandler } from '@smithy/types';
 
-/** A keep-alive request handler shared by a client's Bedrock Runtime clients. */
-export function createRequestHandler(
+/**
+ * A keep-alive request handler shared by a client's Bedrock Runtime clients. Loaded with the first
+ * client, like the SDK, so that importing the core stays cheap.
+ */
+export async function createRequestHandler(
   maxSockets: number,
-): RequestHandler<unknown, unknown, HttpHandlerOptions> {
+): Promise<RequestHandler<unknown, unknown, HttpHandlerOptions>> {
+  const [{ NodeHttpHandler }, http, https] = await Promise.all([
+    import('@smithy/node-http-handler'),
+    import('node:http'),
+    import('node:https'),
+  ]);
   return new NodeHttpHandler({
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
   }) as RequestHandler<unknown, unknown, HttpHandlerOptions>;
 }

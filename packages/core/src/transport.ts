@@ -2,12 +2,11 @@
  * The wire: Bedrock Runtime clients (credentials, region, connection reuse), one InvokeModel call
  * with its token-count header and request id, and the mapping of SDK errors to our typed errors.
  */
-import {
+import type {
   BedrockRuntimeClient,
-  type BedrockRuntimeClientConfig,
-  InvokeModelCommand,
-  type InvokeModelCommandInput,
-  type InvokeModelCommandOutput,
+  BedrockRuntimeClientConfig,
+  InvokeModelCommandInput,
+  InvokeModelCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { BuildMiddleware, HttpRequest, HttpResponse } from '@smithy/types';
 import {
@@ -38,7 +37,7 @@ export interface InvokeResult {
 /** Bedrock Runtime clients for one `createBedrockEmbeddings` instance, one per region in use. */
 export interface Transport {
   /** The client for a region (an ARN's), or the configured one. */
-  client(arnRegion?: string): BedrockRuntimeClient;
+  client(arnRegion?: string): Promise<BedrockRuntimeClient>;
   invoke(
     modelId: string,
     body: string,
@@ -49,6 +48,26 @@ export interface Transport {
 }
 
 const TOKEN_HEADER = 'x-amzn-bedrock-input-token-count';
+
+type BedrockRuntimeSdk = typeof import('@aws-sdk/client-bedrock-runtime');
+let sdk: BedrockRuntimeSdk | undefined;
+let loadingSdk: Promise<BedrockRuntimeSdk> | undefined;
+
+/**
+ * `@aws-sdk/client-bedrock-runtime`, imported at the first request rather than with this package:
+ * the SDK client is most of a cold import, which apps (and serverless cold starts) pay otherwise.
+ */
+export function bedrockRuntime(): Promise<BedrockRuntimeSdk> {
+  if (sdk !== undefined) return Promise.resolve(sdk);
+  loadingSdk ??= import('@aws-sdk/client-bedrock-runtime').then(
+    (loaded) => (sdk = loaded),
+    (error: unknown) => {
+      loadingSdk = undefined;
+      throw error;
+    },
+  );
+  return loadingSdk;
+}
 
 /**
  * A credentials provider that threw, as the SDK's name for it (so it maps to `AuthError`). Its
@@ -110,6 +129,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
   const ready = options.client;
   const baseRegion = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
   const clients = new Map<string, BedrockRuntimeClient>();
+  // One handler (one socket pool) for every region's client, created with the first one.
   let requestHandler: ReturnType<typeof createRequestHandler> | undefined;
 
   // The bearer token the SDK would send: `apiKey`, else AWS_BEARER_TOKEN_BEDROCK when nothing overrides it.
@@ -121,7 +141,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
         : undefined;
   const bearer = bearerSource === 'apiKey' ? apiKey : env('AWS_BEARER_TOKEN_BEDROCK');
 
-  const client = (arnRegion?: string): BedrockRuntimeClient => {
+  const client = async (arnRegion?: string): Promise<BedrockRuntimeClient> => {
     if (ready !== undefined) return ready;
     if (bearerSource !== undefined && INVALID_HEADER_CHARS.test(bearer ?? '')) {
       // Node would refuse the Authorization header with a TypeError quoting nothing useful.
@@ -134,34 +154,36 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
     // keeps the configured region, which it signs for.
     const region = options.endpoint === undefined ? (arnRegion ?? baseRegion) : (baseRegion ?? arnRegion);
     const key = region ?? '';
-    let existing = clients.get(key);
-    if (existing === undefined) {
-      requestHandler ??= createRequestHandler(maxConcurrency);
-      const config: BedrockRuntimeClientConfig = {
-        requestHandler,
-        ...userAgentConfig(),
-        // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
-        maxAttempts: 1,
-        ...(region === undefined ? {} : { region }),
-        ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-        ...(options.profile === undefined ? {} : { profile: options.profile }),
-        ...(credentials === undefined ? {} : { credentials }),
-      };
-      if (apiKey !== undefined) {
-        config.token = { token: apiKey };
-        config.authSchemePreference = ['httpBearerAuth'];
-      } else if (options.credentials !== undefined || options.profile !== undefined) {
-        // Explicit credentials win over an AWS_BEARER_TOKEN_BEDROCK in the environment, which the
-        // SDK would otherwise prefer.
-        config.authSchemePreference = ['sigv4'];
-      }
-      existing = new BedrockRuntimeClient(config);
-      clients.set(key, existing);
+    const existing = clients.get(key);
+    if (existing !== undefined) return existing;
+    requestHandler ??= createRequestHandler(maxConcurrency);
+    const [{ BedrockRuntimeClient }, handler] = await Promise.all([sdk ?? bedrockRuntime(), requestHandler]);
+    const config: BedrockRuntimeClientConfig = {
+      requestHandler: handler,
+      ...userAgentConfig(),
+      // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
+      maxAttempts: 1,
+      ...(region === undefined ? {} : { region }),
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(credentials === undefined ? {} : { credentials }),
+    };
+    if (apiKey !== undefined) {
+      config.token = { token: apiKey };
+      config.authSchemePreference = ['httpBearerAuth'];
+    } else if (options.credentials !== undefined || options.profile !== undefined) {
+      // Explicit credentials win over an AWS_BEARER_TOKEN_BEDROCK in the environment, which the
+      // SDK would otherwise prefer.
+      config.authSchemePreference = ['sigv4'];
     }
-    return existing;
+    // Another call may have created it while this one waited for the SDK.
+    const created = clients.get(key) ?? new BedrockRuntimeClient(config);
+    clients.set(key, created);
+    return created;
   };
 
   const invoke: Transport['invoke'] = async (modelId, body, { region, signal, headers }) => {
+    const { InvokeModelCommand } = sdk ?? (await bedrockRuntime());
     const command = new InvokeModelCommand({
       modelId,
       body,
@@ -177,7 +199,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
         return result;
       };
     command.middlewareStack.add(middleware, { step: 'build', name: 'bedrockEmbeddingsHeaders' });
-    const output = await client(region).send(command, { abortSignal: signal });
+    const output = await (await client(region)).send(command, { abortSignal: signal });
     const raw = output.body;
     let parsed: unknown;
     try {

@@ -22,6 +22,7 @@ import {
 import { BedrockError, constraintViolation, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
+import { accessDenied } from './iam.js';
 import { ModelResolver } from './model-ids.js';
 import { models } from './models/index.js';
 import { EmulatedValidationError } from './models/types.js';
@@ -184,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     batchJobStateMs: options.batchJobStateMs ?? 100,
     batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
+    deny: options.deny,
   };
   const stats = new StatsCounter();
   const resolver = new ModelResolver(models);
@@ -384,6 +386,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!operation) {
         throw new BedrockError(404, 'UnknownOperationException', `Unknown operation: ${method} ${path}`);
       }
+      if (settings.deny?.includes(operation)) throw accessDenied(operation, accountId);
       const fault = faults.next(operation);
       if (fault) {
         stats.faultsInjected[fault]++;
@@ -518,6 +521,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
       if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
+      if ('deny' in changes) settings.deny = changes.deny;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
       if ('applicationProfiles' in changes) profiles.replace(changes.applicationProfiles ?? {});

@@ -134,9 +134,10 @@ export function createBatchApi(deps: BatchDependencies): BatchApi {
     },
     async bedrock(jobRegion) {
       const { BedrockClient } = await engine.sdk();
-      // A fixed endpoint (the emulator serves both APIs on one port) keeps the configured region.
-      const endpoint =
-        options.bedrockEndpoint ?? (env('AWS_ENDPOINT_URL_BEDROCK') ? undefined : options.endpoint);
+      // Explicit options win over the environment (AWS_ENDPOINT_URL_BEDROCK, read by the SDK);
+      // `endpoint` serves for both APIs (the emulator has them on one port). A fixed endpoint keeps
+      // the configured region, which it signs for.
+      const endpoint = options.bedrockEndpoint ?? options.endpoint;
       const target =
         endpoint === undefined && !env('AWS_ENDPOINT_URL_BEDROCK')
           ? (jobRegion ?? region)

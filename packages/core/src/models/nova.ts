@@ -412,6 +412,11 @@ export const nova: ModelFamily = {
         normalize: false,
         bodyFields: bodyFields(),
       },
+      // Not among the Legacy or EOL versions of AWS's lifecycle page.
+      lifecycle: {
+        status: 'ACTIVE',
+        source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
+      },
       pricing: {
         perInputToken: 1.35e-7,
         perImage: 6e-5,

@@ -864,8 +864,8 @@ export interface EmbedProgress {
 /** One `embedStream` call: `embed`'s parameters, inputs from any (async) iterable. */
 export interface EmbedStreamRequest extends Omit<EmbedRequest, 'inputs'> {
   /**
-   * The inputs, read lazily: at most about twice the client's `maxConcurrency` times the model's
-   * inputs per request are read ahead of the chunk the consumer is at.
+   * The inputs, read lazily: at most the client's `maxConcurrency` times the model's inputs per
+   * request are read ahead of the chunk the consumer is at.
    */
   inputs: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>;
   /**

@@ -109,9 +109,9 @@ describe('embedStream under faults with bad inputs', () => {
 });
 
 describe('back-pressure, abort, early exit', () => {
-  it('a consumer that waits per chunk never has more than 2 x concurrency x 96 inputs read ahead', async () => {
+  it('a consumer that waits per chunk never has more than concurrency x 96 inputs read ahead', async () => {
     const maxConcurrency = 2;
-    const bound = 2 * maxConcurrency * 96;
+    const bound = maxConcurrency * 96;
     const total = 4_000;
     let pulled = 0;
     async function* source() {

@@ -38,6 +38,7 @@ import { QuotaTracker } from './quotas.js';
 import { rerank } from './rerank.js';
 import { externalS3, type S3Store, startBuiltInS3 } from './s3.js';
 import { StatsCounter } from './stats.js';
+import { responseJson } from './vectors.js';
 
 /** A running emulator, returned by {@link startEmulator}. */
 export interface Emulator {
@@ -311,7 +312,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.throttled++;
       throw error;
     }
-    const payload = JSON.stringify(result.body);
+    const payload = responseJson(result.body);
     const latencyMs = (settings.latency.fixedMs ?? 0) + (settings.latency.perItemMs ?? 0) * result.items;
     if (latencyMs > 0) await sleep(latencyMs);
     const headers: OutgoingHttpHeaders = { 'x-amzn-bedrock-invocation-latency': Math.round(latencyMs) };

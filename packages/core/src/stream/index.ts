@@ -11,10 +11,10 @@
  * Inputs are read lazily from an `Iterable` or `AsyncIterable`, a window at a time (one request's
  * worth: 96 texts for Cohere, 1 for the others); each window is checked, planned (`planRequests`:
  * Cohere's 96 texts and byte budget), and sent through `sendBatch`, the per-request path `embed`
- * uses, within the client's shared `Limiter` and pacer. At most `2 x maxConcurrency` windows are
- * read ahead of the one the consumer is at: while the consumer is busy (a vector store insert),
- * nothing more is read, so memory stays flat however long the stream. (Twice the concurrency, so
- * that a window slowed by retries does not leave the other slots idle.)
+ * uses, within the client's shared `Limiter` and pacer. At most `maxConcurrency` windows are read
+ * ahead of the one the consumer is at: while the consumer is busy (a vector store insert), nothing
+ * more is read, so memory stays flat however long the stream, and a crashed consumer loses at most
+ * `maxConcurrency` requests' worth of vectors.
  *
  * Chunks come in input order. A failure (a bad input found locally, a request Bedrock rejects
  * (`400`), one that still fails after the retries) is kept to the inputs concerned: a request
@@ -67,7 +67,7 @@ export function createStreamApi(context: StreamContext): Pick<BedrockEmbeddings,
 }
 
 /** Windows read ahead of the consumer, per slot of the client's concurrency limit. */
-const WINDOWS_PER_SLOT = 2;
+const WINDOWS_PER_SLOT = 1;
 
 function embedStream(context: StreamContext, request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk> {
   // Model and parameters are checked now, before any input is read; an application inference

@@ -194,6 +194,28 @@ describe('spans of embed', () => {
     expect(childrenOf(call)).toHaveLength(1);
   });
 
+  it('rerank: a `rerank {model}` call span with a CLIENT child per request', async () => {
+    const documents = ['Paris is in France.', 'Berlin is in Germany.', 'Rome is in Italy.'];
+    const result = await client().rerank({
+      model: 'cohere.rerank-v3-5:0',
+      query: 'capital of France',
+      documents,
+    });
+    expect(result.results).toHaveLength(3);
+    const call = spans().find((span) => parentOf(span) === undefined)!;
+    expect(call.name).toBe('rerank cohere.rerank-v3-5:0');
+    expect(call.attributes).toMatchObject({
+      'gen_ai.operation.name': 'rerank',
+      'gen_ai.provider.name': 'aws.bedrock',
+    });
+    const [request, ...more] = childrenOf(call);
+    expect(more).toEqual([]);
+    expect(request!.kind).toBe(otel.SpanKind.CLIENT);
+    expect(request!.attributes['bedrock_embeddings.documents']).toBe(3);
+    // No document text on the spans.
+    expect(JSON.stringify(spans().map((span) => span.attributes))).not.toContain('Paris');
+  });
+
   it('telemetry: false makes no span; traceCall serves other operations (rerank)', async () => {
     await client({ telemetry: false }).embed({ model: TITAN_V2, inputs: ['a'] });
     expect(spans()).toEqual([]);

@@ -129,7 +129,7 @@ export interface BenchResults {
 }
 
 /** The forked emulator and request/response over its IPC channel. */
-class EmulatorProcess {
+export class EmulatorProcess {
   private nextId = 1;
   private pending = new Map<number, (result: unknown) => void>();
 

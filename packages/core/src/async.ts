@@ -46,6 +46,7 @@ import type {
   StartAsyncEmbedRequest,
   WaitOptions,
 } from './types.js';
+import { estimateMediaCost, mediaUsage } from './usage.js';
 
 /** What the async methods share with the client that owns them. */
 interface AsyncDependencies {
@@ -360,7 +361,15 @@ async function getAsyncEmbedResults(
   });
   try {
     const output = await family.async.readOutput(reader, { model: resolved.spec, modelId: resolved.modelId });
-    return { ...output, invocationArn, family: family.id };
+    const usage = mediaUsage(output.segments);
+    const costUsd = estimateMediaCost(resolved.spec, usage);
+    return {
+      ...output,
+      invocationArn,
+      family: family.id,
+      usage,
+      ...(costUsd === undefined ? {} : { costUsd }),
+    };
   } catch (error) {
     // An S3 failure (auth, throttling, abort) stays what it is, even when the family wrapped it.
     const s3Failure = error instanceof AsyncOutputError ? error.cause : undefined;

@@ -26,6 +26,35 @@ export interface ResponseExpectation {
   requestId?: string;
 }
 
+/**
+ * The dimension and embedding types the body will ask for: the resolved parameters, unless
+ * `providerOptions` sets the raw field itself (allowed when the common parameter is not given,
+ * e.g. Cohere's `output_dimension`), found through the model's `bodyFields`.
+ */
+export function expectedParams(
+  params: ResolvedParams,
+  bodyFields: Record<string, string> | undefined,
+): ResponseExpectation['params'] {
+  const expected: ResponseExpectation['params'] = {
+    dimensions: params.dimensions,
+    ...(params.embeddingTypes === undefined ? {} : { embeddingTypes: params.embeddingTypes }),
+  };
+  if (params.providerOptions === undefined) return expected;
+  for (const [path, source] of Object.entries(bodyFields ?? {})) {
+    if (source !== 'dimensions' && source !== 'embeddingTypes') continue;
+    let value: unknown = params.providerOptions;
+    for (const key of path.split('.')) {
+      value =
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (source === 'dimensions' && typeof value === 'number') expected.dimensions = value;
+    if (source === 'embeddingTypes' && Array.isArray(value)) {
+      expected.embeddingTypes = value.filter((type): type is EmbeddingType => type !== 'float');
+    }
+  }
+  return expected;
+}
+
 /** Length and value range of one row of an embedding type. */
 interface RowRule {
   length: number;

@@ -3,13 +3,16 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { createBatchApi } from './batch/index.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
+import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
 import { prepareCall, type SendContext, sendBatch } from './send.js';
+import { checkSignal } from './signals.js';
 import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { createTransport } from './transport.js';
 import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
@@ -67,6 +70,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const { model } = resolved;
     const inputs = normalizeInputs(request.inputs, model);
     checkInvocation(inputs, resolved, 'sync');
+    const signal = checkSignal(request.signal, model);
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -87,7 +91,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         meter.settled(batch.length);
         return answer;
       },
-      { workers: limiter.limit, model, signal: request.signal },
+      { workers: limiter.limit, model, signal },
     );
     meter.report(true);
 
@@ -134,5 +138,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
     ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi(send, options),
   };
 }

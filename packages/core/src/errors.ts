@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'ASYNC_JOB_FAILED'
   | 'ASYNC_OUTPUT'
+  | 'BATCH_JOB_FAILED'
   | 'MALFORMED_RESPONSE';
 
 /** What every error may carry: the model it concerns and the underlying error. */
@@ -186,7 +187,30 @@ export class AsyncJobFailedError extends BedrockEmbeddingsError {
   }
 }
 
-/** An async job's output in S3 is missing, unreadable or malformed. */
+/** A batch inference job ended without results: Failed, Expired (past its timeout) or Stopped. */
+export class BatchJobFailedError extends BedrockEmbeddingsError {
+  /** The job, as `startBatchEmbed` returned it. */
+  readonly jobArn: string;
+  /** How it ended. */
+  readonly status: 'failed' | 'expired' | 'stopped';
+  /** AWS's own reason (`message` of `GetModelInvocationJob`). */
+  readonly failureMessage?: string;
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & {
+      jobArn: string;
+      status: 'failed' | 'expired' | 'stopped';
+      failureMessage?: string;
+    },
+  ) {
+    super('BATCH_JOB_FAILED', message, options);
+    this.jobArn = options.jobArn;
+    this.status = options.status;
+    this.failureMessage = options.failureMessage;
+  }
+}
+
+/** An async or batch job's output in S3 is missing, unreadable or malformed (`invocationArn`: the job's ARN). */
 export class AsyncOutputError extends BedrockEmbeddingsError {
   /** The job whose output could not be read. */
   readonly invocationArn: string;

@@ -123,6 +123,12 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
     typeof raw === 'string' || raw instanceof Uint8Array ? { value: raw } : (raw as MediaInput);
   if (typeof detail !== 'object' || detail === null) fail(where, 'must be bytes, a string or { value }.');
   const { value } = detail;
+  for (const key of ['format', 'bucketOwner'] as const) {
+    const field: unknown = detail[key];
+    if (field !== undefined && typeof field !== 'string') {
+      fail({ ...where, path: `${where.path}.${key}` }, `must be a string, not ${JSON.stringify(field)}.`);
+    }
+  }
   let format = detail.format === undefined ? undefined : canonicalFormat(detail.format);
   let mediaType: string | undefined;
   let source: Media['source'];

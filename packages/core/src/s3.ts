@@ -27,11 +27,15 @@ import type { AsyncOutputReader, ClientOptions } from './types.js';
  * one attempt per send. A caller's own `s3Client` keeps its settings: its SDK retries (3 attempts by
  * default) then multiply ours; give it `maxAttempts: 1` to avoid that.
  */
-export async function createS3Client(options: ClientOptions, region: string | undefined): Promise<S3Client> {
+export async function createS3Client(
+  options: ClientOptions,
+  region: string | undefined,
+  maxAttempts = 1,
+): Promise<S3Client> {
   if (options.s3Client) return options.s3Client;
   const { S3Client } = await loadS3();
   const config: S3ClientConfig = {
-    maxAttempts: 1,
+    maxAttempts,
     ...userAgentConfig(),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -50,7 +54,8 @@ export async function createS3Client(options: ClientOptions, region: string | un
 let s3Module: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
 
 /** `@aws-sdk/client-s3`, imported once; a runtime that cannot load it gets an error naming the runtime. */
-function loadS3(): Promise<typeof import('@aws-sdk/client-s3')> {
+/** `@aws-sdk/client-s3`, loaded on first use: text embedding never pays for it. */
+export function loadS3(): Promise<typeof import('@aws-sdk/client-s3')> {
   s3Module ??= import('@aws-sdk/client-s3').catch((cause: unknown) => {
     s3Module = undefined;
     throw new Error(`@aws-sdk/client-s3 could not be loaded on ${runtimeName()}: ${String(cause)}`, {
@@ -75,14 +80,14 @@ export function isValidS3OutputUri(uri: string): boolean {
 }
 
 /** Splits `s3://bucket/key` into bucket and key; undefined when `uri` is not an s3 URI. */
-function parseS3Uri(uri: string): S3Location | undefined {
+export function parseS3Uri(uri: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match?.[1]) return undefined;
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
 /** `s3://bucket/prefix` and `s3://bucket/prefix/` both joined with `name` by exactly one slash. */
-function joinS3Uri(base: string, name: string): string {
+export function joinS3Uri(base: string, name: string): string {
   return `${base.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
 }
 

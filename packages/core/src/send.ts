@@ -4,7 +4,7 @@
  * client's retry layer and pacer, and reads its answer. Every request either path sends goes
  * through `sendBatch`: the single place for per-request checks, caching and metering.
  */
-import { checkResponse, malformed } from './check.js';
+import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
 import { ValidationError } from './errors.js';
 import { resolveParams } from './params.js';
 import { getFamily } from './registry.js';
@@ -45,6 +45,8 @@ export interface PreparedCall {
   warnings: EmbeddingWarning[];
   headers?: Record<string, string>;
   ctx: FamilyContext;
+  /** The dimension and embedding types every answer is checked against. */
+  expected: ResponseExpectation['params'];
 }
 
 /** The answer to one request: its vectors, tokens (body or header), request id and headers. */
@@ -96,7 +98,16 @@ export function prepareCall(
   const { params, warnings } = resolveParams(request, resolved);
   const headers = checkHeaders(request.headers, model);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
-  return { resolved, family, params, warnings, ...(headers === undefined ? {} : { headers }), ctx };
+  const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
+  return {
+    resolved,
+    family,
+    params,
+    warnings,
+    ...(headers === undefined ? {} : { headers }),
+    ctx,
+    expected,
+  };
 }
 
 /**
@@ -145,7 +156,7 @@ export async function sendBatch(
     modelId: resolved.modelId,
     family: resolved.family,
     count: batch.length,
-    params,
+    params: call.expected,
     ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
   };
   let parsed: ParsedResponse;

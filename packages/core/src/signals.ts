@@ -9,6 +9,25 @@
  *   dozen bytes per call on the source signal for as long as it lives.
  */
 
+import { ValidationError } from './errors.js';
+
+/** Rejects a `signal` option that is not an `AbortSignal` (it would fail deep inside as a TypeError). */
+export function checkSignal(signal: unknown, model?: string): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  const looksLike =
+    typeof signal === 'object' &&
+    signal !== null &&
+    typeof (signal as AbortSignal).aborted === 'boolean' &&
+    typeof (signal as AbortSignal).addEventListener === 'function';
+  if (!looksLike) {
+    throw new ValidationError(
+      `${model === undefined ? '' : `${model}: `}\`signal\` must be an AbortSignal, not ${JSON.stringify(signal) ?? typeof signal}.`,
+      { ...(model === undefined ? {} : { model }), parameter: 'signal' },
+    );
+  }
+  return signal as AbortSignal;
+}
+
 /** The largest delay a platform timer holds (2^31 - 1 ms). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -37,7 +56,8 @@ const links = new WeakMap<AbortSignal, Set<AbortController>>();
  * Aborts `controller` when `signal` aborts (at once if it already has); returns the unlink
  * function, to call when the operation ends.
  */
-export function linkAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+export function linkAbort(given: AbortSignal | undefined, controller: AbortController): () => void {
+  const signal = checkSignal(given);
   if (signal === undefined) return () => {};
   if (signal.aborted) {
     controller.abort(signal.reason);

@@ -105,15 +105,26 @@ const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/;
  */
 export function createTransport(options: ClientOptions, maxConcurrency: number): Transport {
   const apiKey = options.apiKey;
-  const secrets = [apiKey, env('AWS_BEARER_TOKEN_BEDROCK')];
-  if (typeof options.credentials === 'object') {
-    secrets.push(options.credentials.secretAccessKey, options.credentials.sessionToken);
+  const knownSecrets = new Set<string>();
+  const remember = (...secrets: Array<string | undefined>) => {
+    for (const secret of secrets)
+      if (typeof secret === 'string' && secret.length >= 8) knownSecrets.add(secret);
+  };
+  // The default chain reads these from the environment; files and other sources stay unknown.
+  remember(apiKey, env('AWS_BEARER_TOKEN_BEDROCK'), env('AWS_SECRET_ACCESS_KEY'), env('AWS_SESSION_TOKEN'));
+  let credentials = options.credentials;
+  if (typeof credentials === 'object') remember(credentials.secretAccessKey, credentials.sessionToken);
+  if (typeof credentials === 'function') {
+    // A provider's secrets are learnt as it hands them out, so errors are redacted of them too.
+    const provider = guardCredentials(credentials);
+    credentials = async (...args) => {
+      const identity = await provider(...args);
+      remember(identity.secretAccessKey, identity.sessionToken);
+      return identity;
+    };
   }
-  const knownSecrets = secrets.filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length >= 8,
-  );
   const redact = (message: string): string =>
-    knownSecrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+    [...knownSecrets].reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 
   const ready = options.client;
   const baseRegion = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
@@ -155,7 +166,7 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
       ...(region === undefined ? {} : { region }),
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.profile === undefined ? {} : { profile: options.profile }),
-      ...(options.credentials === undefined ? {} : { credentials: guardCredentials(options.credentials) }),
+      ...(credentials === undefined ? {} : { credentials }),
     };
     if (apiKey !== undefined) {
       config.token = { token: apiKey };
@@ -353,6 +364,11 @@ export function toBedrockError(
   const awsErrorName = shape.name === 'Error' ? shape.code : shape.name;
   const requestId = shape.$metadata?.requestId;
   const text = context.redact(shape.message ?? String(error));
+  // The SDK error becomes our `cause`: its message must not keep what ours had redacted.
+  if (error instanceof Error && error.message !== context.redact(error.message)) {
+    error.message = context.redact(error.message);
+    if (error.stack !== undefined) error.stack = context.redact(error.stack);
+  }
   const details: ServiceErrorDetails = {
     model,
     cause: error,

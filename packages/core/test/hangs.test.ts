@@ -6,7 +6,14 @@
  * the wall clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AbortError, AuthError, createBedrockEmbeddings, TimeoutError } from '../src/index.js';
+import {
+  AbortError,
+  AuthError,
+  createBedrockEmbeddings,
+  ThrottlingError,
+  TimeoutError,
+} from '../src/index.js';
+import { embedding } from '../src/litellm.js';
 import { linkAbort, MAX_TIMER_MS, setLongTimeout } from '../src/signals.js';
 import { type HostileBedrock, startHostileBedrock, vector } from './hostile-bedrock.js';
 import { exposedText } from './reliability-helpers.js';
@@ -50,7 +57,7 @@ describe('a credential provider that never resolves', () => {
       region: hostile.region,
       credentials: credentials.provider,
       maxConcurrency: 1,
-      requestTimeoutMs: 200,
+      requestTimeoutMs: 1_000,
       retry: { maxAttempts: 1 },
     });
     const before = hostile.requests.length;
@@ -158,6 +165,21 @@ describe('timers of 2^31 ms or more', () => {
     expect(hostile.requests.length - before).toBe(1);
   });
 
+  it('LiteLLM timeout: 2,200,000 s sends the request and returns its vector', async () => {
+    const before = hostile.requests.length;
+    const response = await embedding({
+      model: `bedrock/${TITAN}`,
+      input: ['a'],
+      timeout: 2_200_000,
+      aws_bedrock_runtime_endpoint: hostile.endpoint,
+      aws_region_name: hostile.region,
+      aws_access_key_id: hostile.credentials.accessKeyId,
+      aws_secret_access_key: hostile.credentials.secretAccessKey,
+    });
+    expect(response.data[0]?.embedding).toHaveLength(1024);
+    expect(hostile.requests.length - before).toBe(1);
+  });
+
   it('waitForAsyncEmbed with timeoutMs of 30 days and pollIntervalMs 2^31 polls once, then waits', async () => {
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:async-invoke/longwait01';
     hostile.answer((request) =>
@@ -193,6 +215,32 @@ describe('timers of 2^31 ms or more', () => {
     });
     await expect(waiting).rejects.toBeInstanceOf(AbortError);
     expect(polls).toBe(1);
+    hostile.answer(() => ({ body: { embedding: vector(1024), inputTextTokenCount: 1 } }));
+  });
+});
+
+describe('retry-after above the cap', () => {
+  it('waits at most retry.maxDelayMs and reports the delay the service asked for', async () => {
+    hostile.answer(() => ({
+      status: 429,
+      headers: { 'retry-after': '3600', 'x-amzn-errortype': 'ThrottlingException' },
+      body: { message: 'Too many requests' },
+    }));
+    const client = createBedrockEmbeddings({
+      endpoint: hostile.endpoint,
+      region: hostile.region,
+      credentials: hostile.credentials,
+      // The second attempt comes after min(3600 s, maxDelayMs): 1 ms, so the test ends.
+      retry: { maxAttempts: 2, maxDelayMs: 1, adaptive: false },
+    });
+    const before = hostile.requests.length;
+    const error = await client.embed({ model: TITAN, inputs: ['a'] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ThrottlingError);
+    expect((error as ThrottlingError).retryAfterMs).toBe(3_600_000);
+    expect((error as ThrottlingError).message).toMatch(
+      /asked to retry after 3600 s; waits are capped at retry\.maxDelayMs/,
+    );
+    expect(hostile.requests.length - before).toBe(2);
     hostile.answer(() => ({ body: { embedding: vector(1024), inputTextTokenCount: 1 } }));
   });
 });

@@ -9,6 +9,7 @@ import {
   MalformedResponseError,
   ServiceError,
 } from '../src/index.js';
+import { embedding } from '../src/litellm.js';
 import { type HostileBedrock, startHostileBedrock } from './hostile-bedrock.js';
 import { HOSTILE_CASES } from './hostile-cases.js';
 
@@ -59,5 +60,28 @@ describe('a hostile Bedrock through the core', () => {
       expect(typed.statusCode).toBe(502);
       expect(sent).toBe(2);
     }
+  });
+});
+
+describe('a hostile Bedrock through the LiteLLM layer', () => {
+  // The proxy's 502 is retried with backoff (the layer has no retry setting): covered above.
+  const malformed200s = HOSTILE_CASES.filter((testCase) => testCase.answer.status === undefined);
+  it.each(malformed200s)('$name: a typed error, no data', async (testCase) => {
+    hostile.answer(() => testCase.answer);
+    const error = await embedding({
+      model: `bedrock/${testCase.model}`,
+      input: testCase.texts,
+      aws_bedrock_runtime_endpoint: hostile.endpoint,
+      aws_region_name: hostile.region,
+      aws_access_key_id: hostile.credentials.accessKeyId,
+      aws_secret_access_key: hostile.credentials.secretAccessKey,
+      ...(testCase.dimensions === undefined ? {} : { dimensions: testCase.dimensions }),
+      ...(testCase.embeddingTypes === undefined ? {} : { embedding_types: testCase.embeddingTypes }),
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as ServiceError).message).toMatch(testCase.says);
   });
 });

@@ -27,11 +27,15 @@ import type { S3Store } from './s3.js';
 
 /** One request as a route handler sees it. */
 export interface RouteRequest {
+  /** HTTP method. */
   method: string;
   /** Path labels, decoded, by the names in the route's path (`{id}` -> `params.id`). */
   params: Record<string, string>;
+  /** Query parameters. */
   query: URLSearchParams;
+  /** Request headers. */
   headers: IncomingHttpHeaders;
+  /** The raw body. */
   body: Buffer;
   /** The body parsed as JSON (AWS's ValidationException when it is not JSON). */
   json(): unknown;
@@ -39,10 +43,13 @@ export interface RouteRequest {
   setModel(baseModelId: string): void;
 }
 
-/** A route's answer: JSON, status 200 unless given. Throw a {@link BedrockError} to answer an error. */
+/** A route's answer: JSON, status 200 unless given. Throw a `BedrockError` to answer an error. */
 export interface RouteResponse {
+  /** HTTP status (default 200). */
   status?: number;
+  /** Sent as JSON. */
   body: unknown;
+  /** Extra response headers. */
   headers?: Record<string, string | number>;
 }
 
@@ -53,14 +60,19 @@ export interface Route {
   path: string;
   /** Operation name for stats, faults and the request log, e.g. `GetInferenceProfile`. */
   operation: string;
+  /** Answers the request, or throws a `BedrockError` (see errors.ts) for an AWS error. */
   handle(request: RouteRequest): RouteResponse | Promise<RouteResponse>;
 }
 
 /** What route factories get from the emulator. */
 export interface RouteContext {
+  /** The region the emulator answers for. */
   region: string;
+  /** The account id in ARNs. */
   accountId: string;
+  /** Resolves model ids as InvokeModel does. */
   resolver: ModelResolver;
+  /** The emulated models. */
   models: readonly EmulatedModel[];
   /** Where jobs read and write S3 objects (the built-in S3 or the configured one). */
   s3: S3Store;
@@ -262,12 +274,17 @@ export interface ApplicationProfileOptions {
 
 /** A registered application inference profile, as GetInferenceProfile returns it. */
 export interface ApplicationProfile {
+  /** `arn:aws:bedrock:<region>:<account>:application-inference-profile/<id>`: pass it as a model id. */
   inferenceProfileArn: string;
+  /** The 12-character id at the end of the ARN. */
   inferenceProfileId: string;
+  /** The profile's name. */
   inferenceProfileName: string;
+  /** The profile's description, when given. */
   description?: string;
   /** The model id or profile the profile was created from. */
   modelId: string;
+  /** When it was registered. */
   createdAt: Date;
 }
 

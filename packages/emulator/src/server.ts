@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
 import { Authenticator } from './auth.js';
+import { BatchJobs, batchJobRoutes } from './batch-jobs.js';
 import {
   type ApplicationProfile,
   type ApplicationProfileOptions,
@@ -33,6 +34,7 @@ import type {
   RuntimeOptions,
 } from './options.js';
 import { QuotaTracker } from './quotas.js';
+import { rerank } from './rerank.js';
 import { externalS3, type S3Store, startBuiltInS3 } from './s3.js';
 import { StatsCounter } from './stats.js';
 
@@ -107,6 +109,7 @@ function runtimeRoute(method: string, path: string): { operation: Operation | un
   if (method === 'POST' && parts.length === 4 && parts[1] === 'model' && parts[3] === 'invoke') {
     return { operation: 'InvokeModel', label: parts[2]! };
   }
+  if (method === 'POST' && path === '/rerank') return { operation: 'Rerank', label: '' };
   if (parts[1] === 'async-invoke') {
     if (parts.length === 2 && method === 'POST') return { operation: 'StartAsyncInvoke', label: '' };
     if (parts.length === 2 && method === 'GET') return { operation: 'ListAsyncInvokes', label: '' };
@@ -178,6 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: options.latency ?? {},
     asyncJobDurationMs: options.asyncJobDurationMs ?? 200,
     failAsyncJobs: options.failAsyncJobs,
+    batchJobStateMs: options.batchJobStateMs ?? 100,
+    batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
   };
   const stats = new StatsCounter();
@@ -198,10 +203,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     durationMs: () => settings.asyncJobDurationMs,
     failureRule: () => settings.failAsyncJobs,
   });
+  const batchJobs = new BatchJobs({
+    region,
+    accountId,
+    resolver,
+    s3,
+    stateMs: () => settings.batchJobStateMs,
+    minRecords: () => settings.batchMinRecords,
+  });
 
   /** Operations served beside Bedrock Runtime's: one line per capability. */
   const context: RouteContext = { region, accountId, resolver, models, s3, profiles };
-  const routes: Route[] = [...controlPlaneRoutes(context)];
+  const routes: Route[] = [...controlPlaneRoutes(context), ...batchJobRoutes(batchJobs)];
 
   const sockets = new Set<net.Socket>();
   const sessionSockets = new WeakMap<http2.Http2Session, net.Socket>();
@@ -289,7 +302,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.throttled++;
       throw error;
     }
-    const result = model.invoke(json, { requestedId, baseModelId, viaProfile });
+    const result = model.invoke(json, { requestedId, baseModelId, viaProfile, region });
     try {
       quotas.consume(baseModelId, result.tokens, now);
     } catch (error) {
@@ -397,6 +410,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
         case 'ListAsyncInvokes':
           return send(exchange, 200, JSON.stringify(jobs.list(query)));
+        case 'Rerank': {
+          const answer = rerank(parseJsonBody(body), region);
+          exchange.modelId = answer.modelId;
+          stats.model(answer.modelId);
+          return send(exchange, 200, JSON.stringify(answer.body));
+        }
       }
       if (matched) return await answerRoute(matched.route, matched.params, req, query, body, exchange);
     } catch (error) {
@@ -490,11 +509,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       quotas.reset();
       faults.reseed();
       jobs.reset();
+      batchJobs.reset();
     },
     configure(changes) {
       if ('latency' in changes) settings.latency = changes.latency ?? {};
       if ('asyncJobDurationMs' in changes) settings.asyncJobDurationMs = changes.asyncJobDurationMs ?? 200;
       if ('failAsyncJobs' in changes) settings.failAsyncJobs = changes.failAsyncJobs;
+      if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
+      if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
@@ -507,6 +529,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         for (const socket of sockets) socket.destroy();
         await closed;
         await jobs.stop();
+        await batchJobs.close();
         await s3.stop();
       })();
       return stopping;

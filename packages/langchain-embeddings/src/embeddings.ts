@@ -5,6 +5,7 @@ import type {
   CommonParams,
   EmbeddingInput,
   EmbeddingWarning,
+  EmbedProgress,
   EmbedRequest,
   EmbedResult,
   FamilyId,
@@ -52,12 +53,19 @@ export interface BedrockEmbeddingsParams
    * `embedDocuments` / `embedQuery` without options, so this is how to cancel their work.
    */
   signal?: AbortSignal;
+  /**
+   * Progress of every call of this instance (inputs done, requests, retries, tokens, cost), a few
+   * times a second and at the end: how to follow `index()` or a vector store's `addDocuments`.
+   */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** Options of one call. LangChain itself never passes them; call the methods directly to use them. */
 export interface BedrockEmbeddingsCallOptions {
   /** Aborts this call (together with the instance's `signal`, if any). */
   signal?: AbortSignal;
+  /** Progress of this call, a few times a second and at the end (instead of the instance's `onProgress`). */
+  onProgress?: (progress: EmbedProgress) => void;
 }
 
 /** Options of {@link BedrockEmbeddings.embedImages}. */
@@ -111,9 +119,10 @@ export class BedrockEmbeddings extends Embeddings {
   /** Report of the most recently finished `embedDocuments` / `embedQuery` / `embedImages` call. */
   lastResult?: BedrockEmbeddingsCallInfo;
 
-  readonly #params: Omit<EmbedRequest, 'inputs' | 'signal' | 'headers'>;
+  readonly #params: Omit<EmbedRequest, 'inputs' | 'signal' | 'headers' | 'onProgress'>;
   readonly #outputS3Uri?: string;
   readonly #signal?: AbortSignal;
+  readonly #onProgress?: (progress: EmbedProgress) => void;
 
   constructor(fields: BedrockEmbeddingsParams) {
     // The inherited AsyncCaller is never used for Bedrock calls; with no retries it cannot add a
@@ -132,6 +141,7 @@ export class BedrockEmbeddings extends Embeddings {
       bedrock,
       outputS3Uri,
       signal,
+      onProgress,
       maxConcurrency,
       maxRetries,
       ...clientOptions
@@ -184,6 +194,7 @@ export class BedrockEmbeddings extends Embeddings {
     };
     this.#outputS3Uri = outputS3Uri;
     this.#signal = signal;
+    this.#onProgress = onProgress;
     // Unknown models fail here, before any pipeline starts.
     this.bedrock.describeModel(model, family, baseModel);
   }
@@ -260,8 +271,15 @@ export class BedrockEmbeddings extends Embeddings {
     purpose: Purpose,
     options: BedrockEmbeddingsCallOptions | undefined,
   ): Promise<number[][]> {
+    const onProgress = options?.onProgress ?? this.#onProgress;
     return this.#withSignal(options?.signal, async (signal) => {
-      const { embeddings, ...info } = await this.bedrock.embed({ ...this.#params, inputs, purpose, signal });
+      const { embeddings, ...info } = await this.bedrock.embed({
+        ...this.#params,
+        inputs,
+        purpose,
+        signal,
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
       this.lastResult = info;
       return embeddings;
     });

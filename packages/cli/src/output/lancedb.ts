@@ -5,6 +5,8 @@
  * after the highest `seq`. Failed records (under `--on-error skip`) have no row; they are reported
  * on stderr. `@lancedb/lancedb` is loaded only when this output is used.
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { OutputSink, RecordResult } from './types.js';
 import { CliError } from './types.js';
 
@@ -30,6 +32,35 @@ interface Row {
   vector: number[];
 }
 
+/**
+ * A crash while the table was being created leaves a dataset with no committed version, which
+ * LanceDB cannot open (and rejects a promise of its own over): remove it, to create it again.
+ */
+async function dropUncommitted(dir: string, name: string): Promise<void> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) return; // object stores: left to LanceDB
+  const dataset = join(dir, `${name}.lance`);
+  const versions = await readdir(join(dataset, '_versions')).catch(() => undefined);
+  const exists = await readdir(dataset).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !versions?.some((file) => file.endsWith('.manifest'))) {
+    await rm(dataset, { recursive: true, force: true });
+  }
+}
+
+/** Records done: `seq` only grows, and only failed records leave gaps, so the last rows are at seq >= rows - 1. */
+async function recordsDone(table: import('@lancedb/lancedb').Table): Promise<number> {
+  const rows = await table.countRows();
+  if (rows === 0) return 0;
+  const last = await table
+    .query()
+    .where(`seq >= ${rows - 1}`)
+    .select(['seq'])
+    .toArray();
+  return Math.max(...last.map((row) => Number(row.seq))) + 1;
+}
+
 /** Opens (or, on the first rows, creates) the table; with `resume`, continues it. */
 export async function openLance(
   target: string,
@@ -43,24 +74,24 @@ export async function openLance(
   } catch {
     throw new CliError('--into lancedb: needs the @lancedb/lancedb package: npm install @lancedb/lancedb');
   }
+  await dropUncommitted(dir, name);
   const db = await lancedb.connect(dir);
-  let table = (await db.tableNames()).includes(name) ? await db.openTable(name) : undefined;
+  let table: Awaited<ReturnType<typeof db.openTable>> | undefined;
   let done = 0;
-  if (table !== undefined) {
+  if ((await db.tableNames()).includes(name)) {
     if (!resume) {
       throw new CliError(
         `--into ${target}: the table already exists: pass --resume to continue it, or drop it to start again.`,
       );
     }
-    const rows = await table.countRows();
-    if (rows > 0) {
-      // `seq` only grows, and only failed records leave gaps: the last rows are at seq >= rows - 1.
-      const last = await table
-        .query()
-        .where(`seq >= ${rows - 1}`)
-        .select(['seq'])
-        .toArray();
-      done = Math.max(...last.map((row) => Number(row.seq))) + 1;
+    try {
+      table = await db.openTable(name);
+      done = await recordsDone(table);
+    } catch {
+      // A crash while the table was being created leaves a dataset with no version: start it again.
+      table?.close();
+      table = undefined;
+      await db.dropTable(name).catch(() => undefined);
     }
   }
   let seq = done;

@@ -116,6 +116,11 @@ const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
  * the emulator accepts both. To switch, make this `(uri) => uri`.
  */
 const imageUrl = (uri: string): string | { url: string } => ({ url: uri });
+/**
+ * v4: a context of 128,000 tokens (AWS's v4 page); 6 characters a token (above the ~4.7 English
+ * average) stops only text that is certainly longer. Checked when Bedrock would not truncate.
+ */
+const V4_TEXT_CHARS = 128_000 * 6;
 /** v4: png/jpeg/webp/gif images of 5 MB each. Cohere takes data URIs only, never S3. */
 const V4_IMAGE: ImageRules = { formats: ['png', 'jpeg', 'webp', 'gif'], maxBytes: 5 * MIB };
 
@@ -147,7 +152,7 @@ function dataUri(media: Media): string {
   return `data:${media.mediaType ?? `image/${imageFormat(media)}`};base64,${data}`;
 }
 
-function validate(input: NormalizedInput, ctx: FamilyContext): void {
+function validate(input: NormalizedInput, params: ResolvedParams, ctx: FamilyContext): void {
   rejectMedia(ctx, input, ['video', 'audio']);
   const isV4 = ctx.model.id === V4;
   if (input.text === undefined && input.image === undefined && (input.images?.length ?? 0) === 0) {
@@ -165,6 +170,9 @@ function validate(input: NormalizedInput, ctx: FamilyContext): void {
       );
     }
     if (input.text !== undefined) checkTextLength(ctx, input.text, V3_TEXT_CHARS);
+  } else if (input.text !== undefined && (params.truncate ?? 'none') === 'none') {
+    // Without truncation, text over the context is refused by Bedrock: stop what is certainly over.
+    checkTextLength(ctx, input.text, V4_TEXT_CHARS, ' (128,000 tokens; or pass truncate)');
   }
   const rules = isV4 ? V4_IMAGE : V3_IMAGE;
   imagesOf(input).forEach((media, i) => {
@@ -193,8 +201,8 @@ export const cohere: ModelFamily = {
   id: 'cohere',
   models,
 
-  validateInput(input, _params, ctx) {
-    validate(input, ctx);
+  validateInput(input, params, ctx) {
+    validate(input, params, ctx);
   },
 
   toRequestBody(batch, params, ctx) {

@@ -53,9 +53,49 @@ export function rejectMedia(
 
 /** Known image formats, with `jpg` read as `jpeg`. Undefined when the format cannot be told. */
 export function imageFormat(media: Media): string | undefined {
+  return (
+    declaredImageFormat(media) ??
+    (media.source.type === 'base64' ? sniffImageFormat(media.source.data) : undefined)
+  );
+}
+
+/** The format the caller stated (`format`, or the media type of a data URL), `jpg` read as `jpeg`. */
+function declaredImageFormat(media: Media): string | undefined {
   const format = media.format ?? media.mediaType?.replace(/^image\//, '');
-  if (format !== undefined) return format === 'jpg' ? 'jpeg' : format;
-  return media.source.type === 'base64' ? sniffImageFormat(media.source.data) : undefined;
+  return format === 'jpg' ? 'jpeg' : format;
+}
+
+/**
+ * Checks inline image bytes against what the model takes: their signature must be one of
+ * `formats`, and the format stated must be theirs. PNG bytes declared `jpg`, an SVG, or 8 MB of
+ * zeros would otherwise reach Bedrock (and be paid for) only to be refused there.
+ */
+export function checkImageBytes(
+  ctx: FamilyContext,
+  parameter: string,
+  media: Media,
+  formats: readonly string[],
+  unknownBytes: 'reject' | 'leave to Bedrock' = 'reject',
+): void {
+  if (media.source.type !== 'base64') return;
+  const actual = sniffImageFormat(media.source.data);
+  const declared = declaredImageFormat(media);
+  const names = formats.join(', ');
+  if (actual === undefined) {
+    // Bytes of no known signature with a stated format are left to Bedrock to judge.
+    if (declared !== undefined || unknownBytes !== 'reject') return;
+    throw invalidInput(
+      ctx,
+      parameter,
+      `cannot tell the image format: the data is not a ${names} image (its first bytes match none of these formats).`,
+    );
+  }
+  if (!formats.includes(actual)) {
+    throw invalidInput(ctx, parameter, `the image data is ${actual}; this model takes ${names}.`);
+  }
+  if (declared !== undefined && declared !== actual) {
+    throw invalidInput(ctx, parameter, `the image is declared \`${declared}\` but its bytes are ${actual}.`);
+  }
 }
 
 /** Reads the magic bytes at the start of base64 image data (decodes 12 bytes, not the image). */
@@ -66,6 +106,9 @@ function sniffImageFormat(base64: string): string | undefined {
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   if (ascii(0, 4) === 'GIF8') return 'gif';
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
+  const start = ascii(0, head.length).trimStart();
+  if (start.startsWith('<svg') || start.startsWith('<?xml')) return 'svg';
   return undefined;
 }
 
@@ -105,6 +148,7 @@ export function checkImage(ctx: FamilyContext, parameter: string, media: Media, 
       `image format \`${format}\` is not supported; use one of: ${rules.formats.join(', ')}.`,
     );
   }
+  checkImageBytes(ctx, parameter, media, rules.formats);
   const bytes = inlineByteLength(media);
   if (bytes !== undefined && bytes > rules.maxBytes) {
     throw invalidInput(

@@ -30,6 +30,7 @@ import {
 } from './async-helpers.js';
 import {
   checkBucketOwner,
+  checkImageBytes,
   inlineByteLength,
   invalidInput,
   isRecord,
@@ -48,8 +49,12 @@ const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
 /** Marengo's `inputType`: 2.7 has the first four; 3.0 adds text + image and text + several images. */
 type InputType = 'text' | 'image' | 'video' | 'audio' | 'text_image' | 'multi_input';
 
+/** A generous ceiling on characters per token, to stop only text that is certainly too long. */
+const MAX_CHARS_PER_TOKEN = 6;
 /** Text limits in tokens (AWS: 2.7 77 tokens, 3.0 500 tokens; https://docs.aws.amazon.com/bedrock/latest/userguide/quotas.html). */
 const MAX_TEXT_TOKENS = { [MARENGO_27]: 77, [MARENGO_30]: 500 } as const;
+/** Image formats Marengo reads (AWS's Marengo pages: PNG and JPEG). */
+const IMAGE_FORMATS = ['png', 'jpeg'] as const;
 /** AWS: images up to 5 MB (read as 5 MiB, as AWS's other image limits are). */
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /**
@@ -172,6 +177,15 @@ function checkText(text: string, params: ResolvedParams, ctx: FamilyContext): vo
       `text has ${words} words; the model takes at most ${limit} tokens${is30(ctx) ? '' : " (or pass truncate: 'end')"}.`,
     );
   }
+  // One long "word" is many tokens: above 6 characters a token on average (the documented
+  // English average is ~4.7) the text is certainly too long.
+  if (text.length > limit * MAX_CHARS_PER_TOKEN) {
+    throw invalidInput(
+      ctx,
+      'text',
+      `text is ${text.length.toLocaleString('en-US')} characters; the model takes at most ${limit} tokens (about ${(limit * MAX_CHARS_PER_TOKEN).toLocaleString('en-US')} characters at most)${is30(ctx) ? '' : " (or pass truncate: 'end')"}.`,
+    );
+  }
 }
 
 function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
@@ -182,6 +196,7 @@ function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
     checkBucketOwner(media, `${parameter}.bucketOwner`, ctx);
     return;
   }
+  if (media.modality === 'image') checkImageBytes(ctx, parameter, media, IMAGE_FORMATS, 'leave to Bedrock');
   const limit = media.modality === 'image' ? MAX_IMAGE_BYTES : MAX_INLINE_MEDIA_BYTES;
   const bytes = inlineByteLength(media) ?? 0;
   if (bytes > limit) {

@@ -30,6 +30,7 @@ import {
 } from './async-helpers.js';
 import {
   checkBucketOwner,
+  checkImageBytes,
   imageFormat,
   inlineByteLength,
   invalidInput,
@@ -199,6 +200,7 @@ function checkMedia(media: Media, ctx: FamilyContext): void {
       `${modality} format \`${format}\` is not supported; use one of: ${allowed.join(', ')}.`,
     );
   }
+  if (modality === 'image') checkImageBytes(ctx, 'image', media, FORMATS.image);
   checkBucketOwner(media, `${modality}.bucketOwner`, ctx);
   const bytes = inlineByteLength(media);
   if (bytes !== undefined && bytes > MAX_INLINE_BYTES) {

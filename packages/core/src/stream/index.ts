@@ -30,6 +30,7 @@ import { checkInvocation } from '../params.js';
 import { planRequests } from '../plan.js';
 import { abortErrorOf } from '../run.js';
 import { type BatchResult, type PreparedCall, prepareCall, type SendContext, sendBatch } from '../send.js';
+import { checkSignal, linkAbort } from '../signals.js';
 import type {
   BedrockEmbeddings,
   EmbeddingInput,
@@ -60,6 +61,7 @@ function embedStream(context: StreamContext, request: EmbedStreamRequest): Async
   const call = prepareCall(request);
   checkInvocation([], call.resolved, 'sync');
   const { model } = call.resolved;
+  checkSignal(request.signal, model);
   const onError = request.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') {
     throw new ValidationError(`${model}: \`onError\` must be 'throw' or 'skip', not ${String(onError)}.`, {
@@ -111,8 +113,9 @@ async function* run(
   const maxWindows = WINDOWS_PER_SLOT * context.limiter.limit;
   const meter = new ProgressMeter(resolved.spec, request.onProgress);
   const controller = new AbortController();
-  const signal =
-    request.signal === undefined ? controller.signal : AbortSignal.any([request.signal, controller.signal]);
+  // One listener on the caller's signal, removed when the stream ends (see `linkAbort`).
+  const unlink = linkAbort(request.signal, controller);
+  const signal = controller.signal;
   const aborted = (): BedrockEmbeddingsError => abortErrorOf(request.signal ?? signal, model);
 
   const source: Iterator<EmbeddingInput> | AsyncIterator<EmbeddingInput> =
@@ -176,6 +179,7 @@ async function* run(
     }
     meter.report(true);
   } finally {
+    unlink();
     controller.abort();
     await Promise.allSettled(queue);
     if (!exhausted || localFailure !== undefined) await source.return?.();

@@ -320,7 +320,9 @@ describe('cohere validation', () => {
     () =>
       cohere.validateInput(input, paramsFor(ctx), ctx);
   const gif = inlineImage('R0lGODlhAQABAAAAACw=');
-  const webp = inlineImage(PNG_BASE64, { format: 'webp' });
+  const webp = inlineImage('UklGRiQAAABXRUJQVlA4IBgAAAAwAQCdASoBAAEAAwA0JaQAA3AA/vuUAAA=', {
+    format: 'webp',
+  });
 
   it('accepts what each version documents', () => {
     expect(check({ text: 'a'.repeat(2_048) })).not.toThrow();

@@ -115,7 +115,7 @@ describe('titanMultimodal validation', () => {
     expect(
       check({
         text: 'a cat',
-        image: inlineImage(PNG_BASE64, { format: 'jpg', byteLength: 25 * 1024 * 1024 }),
+        image: inlineImage(JPEG_BASE64, { format: 'jpg', byteLength: 25 * 1024 * 1024 }),
       }),
     ).not.toThrow();
   });

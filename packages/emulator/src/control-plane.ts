@@ -55,6 +55,7 @@ export interface RouteResponse {
 
 /** An operation served on the emulator's port beside Bedrock Runtime's. */
 export interface Route {
+  /** HTTP method the route answers. */
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** AWS's path with `{label}` segments, e.g. `/inference-profiles/{inferenceProfileIdentifier}`. */
   path: string;

@@ -19,8 +19,13 @@ export default defineConfig({
         ssr: { resolve: { conditions: ['@bedrock-embeddings/source'] } },
         test: {
           name: 'default',
-          include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/*.soak.test.ts', '**/node_modules/**'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'compat/**/*.test.ts',
+          ],
+          exclude: ['**/*.soak.test.ts', '**/*.compat.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',
@@ -34,6 +39,17 @@ export default defineConfig({
           include: ['packages/*/test/**/*.soak.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        // Built packages as users install and bundle them (pnpm test:compat, after pnpm build):
+        // runtimes, Node versions, the packed tarballs.
+        test: {
+          name: 'compat',
+          include: ['compat/**/*.compat.test.ts', 'bench/**/*.compat.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
           pool: 'forks',
         },
       },

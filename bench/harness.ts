@@ -347,15 +347,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const { workload } = scenario;
       await emulator.configure({
         latency: { fixedMs: workload.latencyMs },
-        quotas:
-          workload.requestsPerMinute === undefined
+        quotas: {
+          ...workload.quotas,
+          ...(workload.requestsPerMinute === undefined
             ? {}
             : {
                 [workload.model]: {
                   requestsPerMinute: workload.requestsPerMinute,
                   ...(workload.quotaWindowMs === undefined ? {} : { windowMs: workload.quotaWindowMs }),
                 },
-              },
+              }),
+        },
       });
       const records = new Map<LibraryId, RunRecord[]>(scenario.libraries.map((library) => [library, []]));
       const scenarioRuns = Math.min(runs, scenario.maxRuns ?? runs);

@@ -4,6 +4,8 @@
  * the same model parameters (1024 or 1536 dimensions, Cohere `search_document`). Each runner
  * imports its library itself, so a client process loads only the one it measures.
  */
+
+import { BESIDE_THROTTLED, besideThrottled } from './scenarios/cross-model.js';
 import { COHERE_BATCH, COHERE_V4, type LibraryId, type Workload } from './scenarios.js';
 
 /** Where the emulator is and what it accepts. */
@@ -134,4 +136,5 @@ export const RUNNERS: Record<LibraryId, Runner> = {
   'ours-langchain': oursLangchain,
   'ai-sdk-amazon-bedrock': aiSdkAmazonBedrock,
   'langchain-aws': langchainAws,
+  [BESIDE_THROTTLED]: besideThrottled,
 };

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { runBulkBench } from './bulk/run.js';
 import { runBench } from './harness.js';
 import { formatMarkdown, formatResults } from './report.js';
+import { formatColdImport, runColdImport } from './scenarios/cold-import.js';
+import { formatGateway, runGateway } from './scenarios/gateway.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -24,7 +26,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: pnpm bench [-- options]
   --quick          small sizes (seconds, not minutes)
-  --scenario <n>   run only scenario n (1-6; 6 = 6a and 6b; bulk = B1-B3); repeatable
+  --scenario <n>   run only scenario n (1-7; 6 = 6a and 6b; import = cold import; gateway: the server over two regions; bulk = B1-B3); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON, and a Markdown summary next to it (default:
@@ -37,17 +39,24 @@ if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
   throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
 }
 
+const wanted = (id: string) => values.scenario === undefined || values.scenario.includes(id);
+const only = values.scenario?.filter((id) => !['import', 'gateway', 'bulk'].includes(id));
 const results = await runBench({
   quick: values.quick,
-  ...(values.scenario === undefined ? {} : { only: values.scenario }),
+  ...(only === undefined ? {} : { only }),
   ...(runs === undefined ? {} : { runs }),
   ...(values.profile === undefined ? {} : { profileDir: values.profile }),
   log: (line) => console.error(line),
 });
 console.log(formatResults(results));
-const bulk = (values.scenario ?? ['bulk']).includes('bulk')
-  ? await runBulkBench({ quick: values.quick, log: console.error })
-  : [];
+const gateway = wanted('gateway') ? await runGateway({ quick: values.quick, log: console.error }) : undefined;
+if (gateway !== undefined) console.log(`\n${formatGateway(gateway)}`);
+// Scenario "import": cold import time, beside the official provider (scenarios/cold-import.ts).
+const coldImport = wanted('import')
+  ? await runColdImport(values.quick ? 2 : (runs ?? 10), (line) => console.error(line))
+  : undefined;
+if (coldImport !== undefined) console.log(formatColdImport(coldImport));
+const bulk = wanted('bulk') ? await runBulkBench({ quick: values.quick, log: console.error }) : [];
 for (const figure of bulk)
   console.log(
     `${figure.id} ${figure.name}: ${figure.value} (target ${figure.target}) ${figure.met ? 'MET' : 'NOT MET'}`,
@@ -60,7 +69,7 @@ const out =
     new URL(`./results/${complete ? 'latest' : values.quick ? 'quick' : 'partial'}.json`, import.meta.url),
   );
 mkdirSync(dirname(resolve(out)), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ ...results, coldImport, gateway, bulk }, null, 2)}\n`);
 const markdown = `${out.replace(/\.json$/, '')}.md`;
 writeFileSync(markdown, `${formatMarkdown(results)}\n`);
 console.log(`results written to ${out} and ${markdown}`);

@@ -3,6 +3,8 @@
  * Shared by the runner (which configures the emulator) and the client processes (which embed).
  */
 
+import { BESIDE_THROTTLED, crossModelScenario } from './scenarios/cross-model.js';
+
 /** The libraries (and the floor) a client process can run. */
 export type LibraryId =
   | 'floor'
@@ -10,7 +12,8 @@ export type LibraryId =
   | 'ours-ai-sdk'
   | 'ours-langchain'
   | 'ai-sdk-amazon-bedrock'
-  | 'langchain-aws';
+  | 'langchain-aws'
+  | typeof BESIDE_THROTTLED;
 
 /** How each library is named in the table. */
 export const LIBRARY_LABELS: Record<LibraryId, string> = {
@@ -20,6 +23,7 @@ export const LIBRARY_LABELS: Record<LibraryId, string> = {
   'ours-langchain': 'this project: LangChain embedDocuments',
   'ai-sdk-amazon-bedrock': '@ai-sdk/amazon-bedrock',
   'langchain-aws': '@langchain/aws',
+  [BESIDE_THROTTLED]: 'this project: core, Cohere throttled on the same client',
 };
 
 /** The batching model of the scenarios (96 texts per request). */
@@ -41,6 +45,8 @@ export interface Workload {
   requestsPerMinute?: number;
   /** Sliding window over which the per-minute quota is enforced, scaled (AWS enforces it in seconds). */
   quotaWindowMs?: number;
+  /** Quotas of other models the run also calls (scenario 7: Cohere throttled beside Titan). */
+  quotas?: Record<string, { requestsPerMinute: number; windowMs?: number }>;
 }
 
 /** What the scenario's target compares. */
@@ -209,6 +215,7 @@ export function scenarios(quick: boolean): Scenario[] {
       },
       limit: { against: 'core', ratio: 1.05 },
     },
+    crossModelScenario(quick),
   ];
 }
 

@@ -7,6 +7,7 @@
  *
  *   1. retrieval: a dozen documents and three questions, with the AI SDK and with LangChain, for
  *      a text model of each family (Titan, Cohere, Nova, Marengo);
+ *   1b. rerank: the top candidates of each question reordered by Cohere Rerank 3.5 (AI SDK `rerank()`);
  *   2. an image and a caption in one vector space (Titan Multimodal);
  *   3. an async video job (Marengo 3.0) with a progress line, and the segments it wrote to S3;
  *   4. a summary: inputs, requests, tokens, estimated cost and time per model.
@@ -33,6 +34,7 @@ import { formatDuration, style } from './demo/format.js';
 import { Ledger } from './demo/ledger.js';
 import { placeholderMp4 } from './demo/media.js';
 import { runMultimodal } from './demo/multimodal.js';
+import { RERANK_MODELS, runRerank } from './demo/rerank.js';
 import { runRetrieval } from './demo/retrieval.js';
 import { runVideo } from './demo/video.js';
 
@@ -157,6 +159,7 @@ function confirmLive(region: string, models: DemoModels, video: VideoSource | un
     print(
       `  • ${model.id}: ${DOCUMENTS.length} documents and ${QUERIES.length} questions, twice (AI SDK and LangChain)`,
     );
+  print(`  • ${RERANK_MODELS.reranker}: ${QUERIES.length} rerank requests of 4 documents`);
   print(`  • ${models.multimodal}: 2 images and 2 texts`);
   print(
     video
@@ -258,6 +261,13 @@ async function main(): Promise<number> {
     print();
     const { correct, total } = await runRetrieval(context);
     print(`  Top hit answers the question in ${correct} of ${total} searches.`);
+    print();
+
+    currentStep = 'step 1b (rerank)';
+    print(style.bold('1b. Rerank: retrieve with embeddings, then reorder with a reranker'));
+    print();
+    const reranked = await runRerank(context);
+    print(`  ${reranked.requests} rerank requests.`);
     print();
 
     currentStep = 'step 2 (image and text)';

@@ -117,6 +117,14 @@ describe('pnpm demo', { timeout: 120_000 }, () => {
     const searches = QUERIES.length * models.length * 2;
     expect(output).toContain(`Top hit answers the question in ${searches} of ${searches} searches.`);
 
+    // 1b. Rerank: each question's candidates before and after, the answer reranked first.
+    expect(output).toContain('1b. Rerank');
+    for (const { query, answer } of QUERIES) {
+      const row = lines.find((line) => line.trimStart().startsWith(`"${query}"`));
+      expect(row).toMatch(new RegExp(`> .*\\s{2,}${answer} 0\\.\\d{3}`));
+    }
+    expect(output).toContain(`${QUERIES.length} rerank requests.`);
+
     // 2. The image and the caption, with their similarities.
     expect(output).toMatch(/amazon\.titan-embed-image-v1 {2}4 inputs · 1024 dimensions/);
     expect(output).toMatch(/red square \(PNG\) {2}caption \+ red square +0\.\d{3}/);

@@ -5,6 +5,5 @@ export default defineConfig({
   format: ['esm'],
   dts: true,
   clean: true,
-  sourcemap: true,
-  target: 'node20',
+  target: 'node22',
 });

@@ -24,6 +24,13 @@ export {
   type BedrockEmbeddingModelSettings,
   type BedrockEmbeddingProvider,
   type BedrockEmbeddingProviderOptions,
+  type BedrockRerankingModelFor,
   bedrockEmbeddings,
   createBedrockEmbeddingProvider,
 } from './provider.js';
+export {
+  type BedrockRerankingCallOptions,
+  BedrockRerankingModel,
+  type BedrockRerankingSettings,
+  type RerankingModelV3Spec,
+} from './reranking-model.js';

@@ -8,7 +8,7 @@
 
 import { InvalidArgumentError } from '@ai-sdk/provider';
 import type { EmbeddingType, FamilyId, Purpose, Truncate } from '@bedrock-embeddings/core';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /** The key of this provider in `providerOptions` (per call) and `providerMetadata` (per result). */
 export const PROVIDER_OPTIONS_KEY = 'bedrock';

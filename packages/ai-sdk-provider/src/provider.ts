@@ -4,13 +4,15 @@
  * core client, so one concurrency bound and one retry policy cover all their calls.
  */
 
-import type { EmbeddingModelV4 } from '@ai-sdk/provider';
+import type { EmbeddingModelV4, RerankingModelV4 } from '@ai-sdk/provider';
 import { InvalidArgumentError, NoSuchModelError } from '@ai-sdk/provider';
 import {
   type BedrockEmbeddings,
+  BedrockEmbeddingsError,
   type ClientOptions,
   createBedrockEmbeddings,
   resolveModel,
+  resolveRerankModel,
 } from '@bedrock-embeddings/core';
 import {
   type EmbeddingModelV1Spec,
@@ -23,6 +25,18 @@ import {
 import { BedrockEmbeddingModel } from './embedding-model.js';
 import { toProviderError } from './errors.js';
 import { type BedrockEmbeddingSettings, parseSettings, type SpecificationVersion } from './options.js';
+import {
+  BedrockRerankingModel,
+  type BedrockRerankingSettings,
+  parseRerankingSettings,
+  type RerankingModelV3Spec,
+  toRerankingV3,
+} from './reranking-model.js';
+
+/** The reranking model type of each spec version: v4 for ai@7, v3 for ai@6 (older majors have no reranking). */
+export type BedrockRerankingModelFor<V extends 'v4' | 'v3'> = V extends 'v3'
+  ? RerankingModelV3Spec
+  : RerankingModelV4;
 
 /** The embedding model type of each spec version: v4 for ai@7, v3 for ai@6, v2 for ai@5, v1 for ai@4. */
 export type BedrockEmbeddingModelFor<V extends SpecificationVersion> = V extends 'v4'
@@ -78,6 +92,19 @@ export interface BedrockEmbeddingProvider<V extends SpecificationVersion = 'v4'>
     modelId: string,
     settings?: BedrockEmbeddingModelSettings<W>,
   ): BedrockEmbeddingModelFor<W>;
+  /**
+   * A reranking model (Cohere Rerank 3.5, Amazon Rerank 1.0) for `rerank()`: spec v4 (ai@7), or v3
+   * (ai@6) when the provider's or the setting's `specificationVersion` says so.
+   */
+  reranking<W extends 'v4' | 'v3' = V extends 'v3' ? 'v3' : 'v4'>(
+    modelId: string,
+    settings?: BedrockRerankingSettings & { specificationVersion?: W },
+  ): BedrockRerankingModelFor<W>;
+  /** Same as `reranking` (the name of `ProviderV4` / `ProviderV3`). */
+  rerankingModel<W extends 'v4' | 'v3' = V extends 'v3' ? 'v3' : 'v4'>(
+    modelId: string,
+    settings?: BedrockRerankingSettings & { specificationVersion?: W },
+  ): BedrockRerankingModelFor<W>;
   /** The spec version of this provider's models by default. */
   readonly specificationVersion: V;
   /** Bedrock embeddings only: throws `NoSuchModelError` (here so the provider fits provider registries). */
@@ -143,6 +170,31 @@ export function createBedrockEmbeddingProvider<V extends SpecificationVersion = 
     }
   }
 
+  function createRerankingModel(
+    modelId: string,
+    settings: BedrockRerankingSettings & { specificationVersion?: SpecificationVersion } = {},
+  ) {
+    const { specificationVersion: version = providerVersion === 'v3' ? 'v3' : 'v4', ...modelSettings } =
+      settings;
+    if (version !== 'v4' && version !== 'v3') {
+      throw new InvalidArgumentError({
+        argument: 'specificationVersion',
+        message: `Reranking models exist in specs v4 (ai@7) and v3 (ai@6), not ${String(version)}.`,
+      });
+    }
+    const parsed = parseRerankingSettings(modelSettings, modelId);
+    try {
+      resolveRerankModel(modelId, parsed.baseModel === undefined ? {} : { baseModel: parsed.baseModel });
+    } catch (error) {
+      if (error instanceof BedrockEmbeddingsError && error.code === 'UNKNOWN_MODEL') {
+        throw new NoSuchModelError({ modelId, modelType: 'rerankingModel', message: error.message });
+      }
+      throw toProviderError(error, { modelId, values: [] });
+    }
+    const model = new BedrockRerankingModel(modelId, parsed, getCore);
+    return version === 'v3' ? toRerankingV3(model) : model;
+  }
+
   const noSuchModel = (modelType: 'languageModel' | 'imageModel') => (modelId: string) => {
     throw new NoSuchModelError({
       modelId,
@@ -157,6 +209,8 @@ export function createBedrockEmbeddingProvider<V extends SpecificationVersion = 
       embedding: createModel,
       embeddingModel: createModel,
       textEmbeddingModel: createModel,
+      reranking: createRerankingModel,
+      rerankingModel: createRerankingModel,
       specificationVersion: providerVersion,
       languageModel: noSuchModel('languageModel'),
       imageModel: noSuchModel('imageModel'),

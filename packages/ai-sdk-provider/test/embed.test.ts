@@ -177,6 +177,17 @@ describe('provider options', () => {
     expect(cohere.embeddings).toEqual(
       TEXTS.map((text) => emu.expectedEmbedding(MODELS.cohereV4, text, { truncate: 'RIGHT' })),
     );
+    // truncate on a text over Cohere v3's 512-token limit: the kept end decides the vector.
+    const long = Array.from({ length: 600 }, (_, i) => `w${i % 9}`).join(' ');
+    const cut = await embed({
+      model: bedrock(MODELS.cohereEnglishV3),
+      value: long,
+      providerOptions: { bedrock: { truncate: 'start' } },
+    });
+    expect(cut.embedding).toEqual(emu.expectedEmbedding(MODELS.cohereEnglishV3, long, { truncate: 'START' }));
+    expect(cut.embedding).not.toEqual(
+      emu.expectedEmbedding(MODELS.cohereEnglishV3, long, { truncate: 'END' }),
+    );
     expect(cohere.providerMetadata?.bedrock?.embeddingsByType).toEqual({
       int8: TEXTS.map((text) => emu.expectedEmbedding(MODELS.cohereV4, text, { embeddingType: 'int8' })),
     });
@@ -449,12 +460,20 @@ describe('multimodal values: data: URLs and s3:// URIs', () => {
     });
   }
 
-  it('an S3 value without the bucket owner Marengo 3.0 needs is an InvalidArgumentError naming it', async () => {
-    const error = await embed({ model: bedrock(MODELS.marengo30), value: 's3://media-bucket/a.png' }).catch(
-      (e: unknown) => e,
-    );
+  it('an S3 value without a bucket owner is embedded (optional, as AWS S3Location says)', async () => {
+    const { embedding } = await embed({ model: bedrock(MODELS.marengo30), value: 's3://media-bucket/a.png' });
+    expect(embedding).toEqual(emu.expectedEmbedding(MODELS.marengo30, { image: 's3://media-bucket/a.png' }));
+    expect(invokes()).toBe(1);
+  });
+
+  it('a malformed bucket owner is an InvalidArgumentError naming it, before any request', async () => {
+    const error = await embed({
+      model: bedrock(MODELS.marengo30),
+      value: 's3://media-bucket/a.png',
+      providerOptions: { bedrock: { bucketOwner: '12' } },
+    }).catch((e: unknown) => e);
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
-    expect((error as InvalidArgumentError).argument).toBe('values[0].image.bucketOwner');
+    expect((error as InvalidArgumentError).message).toMatch(/bucketOwner/);
     expect(invokes()).toBe(0);
   });
 

@@ -4,7 +4,6 @@
  * work (the `modelInput` document, the base model id, parsing the output files) is the family's
  * `async` part; this file only orchestrates.
  */
-import { randomUUID } from 'node:crypto';
 import {
   type AsyncInvokeStatus,
   type AsyncInvokeSummary,
@@ -29,7 +28,9 @@ import { checkInvocation, resolveParams } from './params.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
+import { env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
+import { linkAbort, setLongTimeout } from './signals.js';
 import type { Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
@@ -48,6 +49,7 @@ import type {
   StartAsyncEmbedRequest,
   WaitOptions,
 } from './types.js';
+import { estimateMediaCost, mediaUsage } from './usage.js';
 
 /** What the async methods share with the client that owns them. */
 interface AsyncDependencies {
@@ -65,10 +67,8 @@ export function createAsyncApi(
   BedrockEmbeddings,
   'startAsyncEmbed' | 'getAsyncEmbed' | 'waitForAsyncEmbed' | 'getAsyncEmbedResults' | 'listAsyncEmbeds'
 > {
-  const env = process.env;
-  const configuredRegion =
-    deps.options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
-  const s3Clients = new Map<string, S3Client>();
+  const configuredRegion = deps.options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
+  const s3Clients = new Map<string, Promise<S3Client>>();
   const never = new AbortController().signal;
   const engine: AsyncEngine = {
     runtime: (region) => deps.transport.client(region),
@@ -77,6 +77,7 @@ export function createAsyncApi(
       let client = s3Clients.get(key);
       if (client === undefined) {
         client = createS3Client(deps.options, configuredRegion ?? region);
+        client.catch(() => s3Clients.delete(key));
         s3Clients.set(key, client);
       }
       return client;
@@ -105,7 +106,7 @@ interface AsyncEngine {
   /** The Bedrock Runtime client for a job's region (the configured one when an endpoint is set). */
   runtime(region?: string): BedrockRuntimeClient;
   /** The S3 client for reading results (in the job's region when none is configured). */
-  s3(region: string): S3Client;
+  s3(region: string): Promise<S3Client>;
   /** Sends one request through the retry layer, mapping SDK errors to typed errors. */
   send<T>(operation: (signal: AbortSignal) => Promise<T>, context: SendContext): Promise<T>;
 }
@@ -198,7 +199,7 @@ async function startAsyncEmbed(
   };
   const tags = request.tags && Object.entries(request.tags).map(([key, value]) => ({ key, value }));
   // One token per call, fixed before the first attempt, so a retried start cannot start a second job.
-  const token = request.clientRequestToken ?? randomUUID();
+  const token = request.clientRequestToken ?? crypto.randomUUID();
   const jobs: AsyncEmbedJob[] = [];
   for (const [index, modelInput] of modelInputs.entries()) {
     const response = await engine.send(
@@ -279,11 +280,14 @@ async function waitForAsyncEmbed(
     );
 
   // One signal for both the caller's abort and the deadline, so a poll in flight stops at either.
+  // Timers are chunked (`setLongTimeout`): 30 days, or a poll interval of 2^31 ms, never fire early.
   const deadlineController = new AbortController();
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => deadlineController.abort(), timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, deadlineController.signal])
-    : deadlineController.signal;
+  const cancelTimer =
+    timeoutMs === undefined ? undefined : setLongTimeout(() => deadlineController.abort(), timeoutMs);
+  const combined = new AbortController();
+  const unlinkCaller = linkAbort(options.signal, combined);
+  const unlinkDeadline = linkAbort(deadlineController.signal, combined);
+  const signal = combined.signal;
   try {
     let interval = first;
     for (;;) {
@@ -307,7 +311,9 @@ async function waitForAsyncEmbed(
       interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
     }
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    cancelTimer?.();
+    unlinkCaller();
+    unlinkDeadline();
   }
 }
 
@@ -340,7 +346,12 @@ async function getAsyncEmbedResults(
       model: info.modelArn,
     });
   }
-  const s3 = engine.s3(region);
+  const s3 = await engine.s3(region).catch((cause: unknown) => {
+    throw new AsyncOutputError(
+      `Reading the results of job ${invocationArn} needs @aws-sdk/client-s3: ${(cause as Error).message}. Install it, or pass your own \`s3Client\`.`,
+      { invocationArn, model: info.modelArn, cause },
+    );
+  });
   // S3 reads go through the same retry layer as the Bedrock calls (the S3 client makes one attempt).
   const reader = createAsyncOutputReader(s3, folder, {
     invocationArn,
@@ -349,7 +360,15 @@ async function getAsyncEmbedResults(
   });
   try {
     const output = await family.async.readOutput(reader, { model: resolved.spec, modelId: resolved.modelId });
-    return { ...output, invocationArn, family: family.id };
+    const usage = mediaUsage(output.segments);
+    const costUsd = estimateMediaCost(resolved.spec, usage);
+    return {
+      ...output,
+      invocationArn,
+      family: family.id,
+      usage,
+      ...(costUsd === undefined ? {} : { costUsd }),
+    };
   } catch (error) {
     // An S3 failure (auth, throttling, abort) stays what it is, even when the family wrapped it.
     const s3Failure = error instanceof AsyncOutputError ? error.cause : undefined;
@@ -549,10 +568,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const cancel = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);

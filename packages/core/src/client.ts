@@ -3,13 +3,16 @@
  * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
  */
 import { createAsyncApi } from './async.js';
+import { createBatchApi } from './batch/index.js';
 import { ValidationError } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
 import { checkInvocation } from './params.js';
 import { planRequests } from './plan.js';
+import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
 import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
 import { prepareCall, type SendContext, sendBatch } from './send.js';
+import { checkSignal } from './signals.js';
 import { createStreamApi, ProgressMeter } from './stream/index.js';
 import { createTransport } from './transport.js';
 import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
@@ -46,10 +49,20 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
   const policy = retryPolicy(options.retry);
   const transport = createTransport(options, maxConcurrency);
   const limiter = new Limiter(maxConcurrency);
-  // One pacer per client, like the concurrency limit: the quota it adapts to is the account's.
-  const pacer = policy.adaptive ? new Pacer() : undefined;
+  // AWS quotas are per model and region (and account): so is pacing, and so is the limiter's
+  // queue, so one throttled model never slows another sharing this client.
+  const pacers = new Map<string, Pacer>();
+  const pacerFor = (key: string): Pacer | undefined => {
+    if (!policy.adaptive) return undefined;
+    let pacer = pacers.get(key);
+    if (pacer === undefined) {
+      pacer = new Pacer();
+      pacers.set(key, pacer);
+    }
+    return pacer;
+  };
 
-  const send: SendContext = { transport, policy, timeoutMs, ...(pacer === undefined ? {} : { pacer }) };
+  const send: SendContext = { transport, policy, timeoutMs, limiter, pacerFor };
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     const call = prepareCall(request);
@@ -57,6 +70,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     const { model } = resolved;
     const inputs = normalizeInputs(request.inputs, model);
     checkInvocation(inputs, resolved, 'sync');
+    const signal = checkSignal(request.signal, model);
     const validateCtx = { ...ctx, mode: 'sync' as const };
     for (let i = 0; i < inputs.length; i++) {
       try {
@@ -77,7 +91,7 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
         meter.settled(batch.length);
         return answer;
       },
-      { limiter, model, signal: request.signal },
+      { workers: limiter.limit, model, signal },
     );
     meter.report(true);
 
@@ -123,6 +137,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     embed,
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     ...createAsyncApi({ options, transport, policy, timeoutMs }),
-    ...createStreamApi({ ...send, limiter }),
+    ...createStreamApi(send),
+    ...createBatchApi({ options, transport, policy, timeoutMs }),
+    ...createRerankApi(send, options),
   };
 }

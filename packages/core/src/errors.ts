@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'ABORTED'
   | 'TIMEOUT'
   | 'ASYNC_JOB_FAILED'
-  | 'ASYNC_OUTPUT';
+  | 'ASYNC_OUTPUT'
+  | 'BATCH_JOB_FAILED'
+  | 'MALFORMED_RESPONSE';
 
 /** What every error may carry: the model it concerns and the underlying error. */
 export interface BedrockEmbeddingsErrorOptions {
@@ -105,6 +107,8 @@ export interface ServiceErrorDetails extends BedrockEmbeddingsErrorOptions {
   retryable?: boolean;
   /** The async invoke job the failed request was about (e.g. reading its output from S3). */
   invocationArn?: string;
+  /** The delay the last answer's `retry-after` asked for, in ms (waits are capped at `retry.maxDelayMs`). */
+  retryAfterMs?: number;
 }
 
 /** An error answered by Bedrock (or the connection to it), after the retry layer gave up. */
@@ -121,6 +125,8 @@ export class ServiceError extends BedrockEmbeddingsError {
   readonly retryable: boolean;
   /** The async invoke job concerned, when there is one (its results can be read again later). */
   readonly invocationArn?: string;
+  /** The delay the last answer's `retry-after` asked for, in ms (waits are capped at `retry.maxDelayMs`). */
+  readonly retryAfterMs?: number;
   constructor(message: string, details: ServiceErrorDetails = {}, code: ErrorCode = 'SERVICE') {
     super(code, message, details);
     this.awsErrorName = details.awsErrorName;
@@ -129,6 +135,7 @@ export class ServiceError extends BedrockEmbeddingsError {
     this.attempts = details.attempts;
     this.retryable = details.retryable ?? false;
     this.invocationArn = details.invocationArn;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -180,7 +187,30 @@ export class AsyncJobFailedError extends BedrockEmbeddingsError {
   }
 }
 
-/** An async job's output in S3 is missing, unreadable or malformed. */
+/** A batch inference job ended without results: Failed, Expired (past its timeout) or Stopped. */
+export class BatchJobFailedError extends BedrockEmbeddingsError {
+  /** The job, as `startBatchEmbed` returned it. */
+  readonly jobArn: string;
+  /** How it ended. */
+  readonly status: 'failed' | 'expired' | 'stopped';
+  /** AWS's own reason (`message` of `GetModelInvocationJob`). */
+  readonly failureMessage?: string;
+  constructor(
+    message: string,
+    options: BedrockEmbeddingsErrorOptions & {
+      jobArn: string;
+      status: 'failed' | 'expired' | 'stopped';
+      failureMessage?: string;
+    },
+  ) {
+    super('BATCH_JOB_FAILED', message, options);
+    this.jobArn = options.jobArn;
+    this.status = options.status;
+    this.failureMessage = options.failureMessage;
+  }
+}
+
+/** An async or batch job's output in S3 is missing, unreadable or malformed (`invocationArn`: the job's ARN). */
 export class AsyncOutputError extends BedrockEmbeddingsError {
   /** The job whose output could not be read. */
   readonly invocationArn: string;
@@ -193,6 +223,20 @@ export class AsyncOutputError extends BedrockEmbeddingsError {
     super('ASYNC_OUTPUT', message, options);
     this.invocationArn = options.invocationArn;
     this.location = options.location;
+  }
+}
+
+/**
+ * A response that is not what the model documents: a vector of the wrong length, a value that is
+ * not a finite number, a missing embedding type, too few rows, a body that is not JSON (a proxy's
+ * HTML page). Never retried; `detail` says what was wrong, `requestId` which answer it was.
+ */
+export class MalformedResponseError extends ServiceError {
+  /** What was wrong with the answer, e.g. `embeddings[2] has 7 values, expected 512`. */
+  readonly detail: string;
+  constructor(message: string, details: ServiceErrorDetails & { detail: string }) {
+    super(message, { ...details, retryable: false }, 'MALFORMED_RESPONSE');
+    this.detail = details.detail;
   }
 }
 

@@ -5,6 +5,9 @@
  *
  * @module @bedrock-embeddings/core
  */
+
+export { BATCH_LIMITS, BATCH_MODELS, BATCH_PRICE_RATIO } from './batch/index.js';
+export type * from './batch/types.js';
 export { createBedrockEmbeddings, DEFAULT_MAX_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js';
 export * from './errors.js';
 export { normalizeInputs } from './inputs.js';
@@ -15,6 +18,22 @@ export { titanMultimodal } from './models/titan-multimodal.js';
 export { titanText } from './models/titan-text.js';
 export { checkInvocation, resolveParams, supportedParameters } from './params.js';
 export { families, getFamily } from './registry.js';
+export {
+  amazonRerank,
+  cohereRerank,
+  planRerankChunks,
+  type RerankApi,
+  type RerankBodyOptions,
+  type RerankDocument,
+  type RerankModelSpec,
+  type RerankRequest,
+  type RerankResult,
+  type RerankResultItem,
+  type RerankUsage,
+  type ResolvedRerankModel,
+  rerankModels,
+  resolveRerankModel,
+} from './rerank/index.js';
 export { GEO_PREFIXES, type RouteOptions, resolveModel } from './routing.js';
 export { PROGRESS_INTERVAL_MS } from './stream/index.js';
 export type * from './types.js';

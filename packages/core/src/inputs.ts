@@ -4,6 +4,7 @@
  * model and the input (`inputs[3].image`).
  */
 import { ValidationError } from './errors.js';
+import { fromBase64, toBase64 } from './runtime.js';
 import type { EmbeddingInput, Media, MediaInput, MediaValue, Modality, NormalizedInput } from './types.js';
 
 type MediaModality = Exclude<Modality, 'text'>;
@@ -122,6 +123,12 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
     typeof raw === 'string' || raw instanceof Uint8Array ? { value: raw } : (raw as MediaInput);
   if (typeof detail !== 'object' || detail === null) fail(where, 'must be bytes, a string or { value }.');
   const { value } = detail;
+  for (const key of ['format', 'bucketOwner'] as const) {
+    const field: unknown = detail[key];
+    if (field !== undefined && typeof field !== 'string') {
+      fail({ ...where, path: `${where.path}.${key}` }, `must be a string, not ${JSON.stringify(field)}.`);
+    }
+  }
   let format = detail.format === undefined ? undefined : canonicalFormat(detail.format);
   let mediaType: string | undefined;
   let source: Media['source'];
@@ -132,7 +139,7 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
     if (value.byteLength === 0) fail(where, 'is empty.');
     source = {
       type: 'base64',
-      data: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'),
+      data: toBase64(value),
     };
     byteLength = value.byteLength;
     format ??= sniffFormat(value.subarray(0, 16));
@@ -172,7 +179,7 @@ function parseMedia(raw: MediaValue | MediaInput, stated: MediaModality | undefi
       checkBase64(value, where);
       source = { type: 'base64', data: value };
       byteLength = base64ByteLength(value);
-      format ??= sniffFormat(Buffer.from(value.slice(0, 24), 'base64'));
+      format ??= sniffFormat(fromBase64(value.slice(0, 24)));
     }
   } else {
     fail(where, `must be bytes (Uint8Array), base64, a data: URL or an s3:// URI, not ${typeof value}.`);

@@ -43,6 +43,15 @@ import {
   ValidationError,
 } from '@bedrock-embeddings/core';
 
+// Rerank in LiteLLM's Cohere format lives in its own file.
+export {
+  type RerankParams,
+  type RerankResponse,
+  type RerankResponseResult,
+  rerank,
+  toRerankResponse,
+} from './litellm-rerank.js';
+
 /** AWS connection parameters, named as LiteLLM names them. Unset ones fall back to the environment. */
 export interface LiteLLMAwsParams {
   /** Region; else `AWS_REGION_NAME`, `AWS_REGION`, then the AWS SDK's configuration. */
@@ -274,8 +283,8 @@ export async function embedding(params: EmbeddingParams): Promise<EmbeddingRespo
   const route =
     params.model_id === undefined ? {} : { family: resolved.family, baseModel: resolved.baseModelId };
   const wireModel = params.model_id ?? model;
-  const inputs = toInputs(params, resolved);
-  const { common, asyncOptions, asyncParams, names } = mapParameters(params, resolved);
+  const { common, asyncOptions, asyncParams, names, formats } = mapParameters(params, resolved);
+  const inputs = withFormats(toInputs(params, resolved), formats);
 
   try {
     if (resolved.invoke === 'async') {
@@ -452,7 +461,8 @@ function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undef
 const MAX_CLIENTS = 16;
 const clients = new Map<string, BedrockEmbeddings>();
 
-function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
+/** The cached core client for these connection parameters (shared with `rerank`). */
+export function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {
   for (const name of UNSUPPORTED_AWS_PARAMS) {
     if ((params as Record<string, unknown>)[name] !== undefined) {
       throw new ValidationError(
@@ -577,6 +587,21 @@ const EXTENSIONS: Record<Exclude<Modality, 'text'>, string[]> = {
   audio: ['mp3', 'wav', 'ogg', 'flac', 'm4a', 'aac'],
 };
 
+/** Gives media inputs the format a Nova modality object stated (`video={ format: 'mp4' }`). */
+function withFormats(inputs: EmbeddingInput[], formats: Record<string, string>): EmbeddingInput[] {
+  if (Object.keys(formats).length === 0) return inputs;
+  return inputs.map((input) => {
+    if (typeof input === 'string') return input;
+    const stated = { ...input } as Record<string, unknown>;
+    for (const [modality, format] of Object.entries(formats)) {
+      const media = stated[modality];
+      if (typeof media === 'string') stated[modality] = { value: media, format };
+      else if (typeof media === 'object' && media !== null) stated[modality] = { format, ...media };
+    }
+    return stated as EmbeddingInput;
+  });
+}
+
 /** The modality a data: URL's media type or an s3:// URI's extension names, if any. */
 function inferModality(value: string): Modality | undefined {
   const mediaType = /^data:([a-z]+)\//i.exec(value)?.[1]?.toLowerCase();
@@ -604,6 +629,8 @@ interface MappedParameters {
   asyncParams: string[];
   /** Our parameter name -> the LiteLLM name the caller used, for messages. */
   names: Record<string, string>;
+  /** Media formats stated in Nova modality objects (`video={ format: 'mp4' }`), by modality. */
+  formats: Record<string, string>;
 }
 
 /** Maps LiteLLM's OpenAI and provider parameters onto the core's, checking conflicts. */
@@ -614,6 +641,7 @@ function mapParameters(params: EmbeddingParams, resolved: ResolvedModel): Mapped
   const asyncOptions: Record<string, unknown> = {};
   const asyncParams: string[] = [];
   const providerOptions: Record<string, unknown> = {};
+  const formats: Record<string, string> = {};
   const set = <K extends keyof CommonParams>(key: K, value: CommonParams[K], name: string) => {
     if (common[key] !== undefined && JSON.stringify(common[key]) !== JSON.stringify(value)) {
       throw new ValidationError(`${name} conflicts with ${names[key]}: give one of them`, {
@@ -654,6 +682,12 @@ function mapParameters(params: EmbeddingParams, resolved: ResolvedModel): Mapped
         set('dimensions', value as number, name);
         break;
       case 'embeddingConfig': {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+          throw new ValidationError(
+            `embeddingConfig must be an object such as { outputEmbeddingLength: 256 }, not ${JSON.stringify(value)}`,
+            { model, parameter: name },
+          );
+        }
         const { outputEmbeddingLength, ...rest } = value as Record<string, unknown>;
         if (outputEmbeddingLength !== undefined) set('dimensions', outputEmbeddingLength as number, name);
         if (Object.keys(rest).length > 0) providerOptions.embeddingConfig = rest;
@@ -695,6 +729,16 @@ function mapParameters(params: EmbeddingParams, resolved: ResolvedModel): Mapped
         asyncOptions.embeddingMode = value;
         asyncParams.push(name);
         break;
+      case 'text':
+      case 'image':
+      case 'video':
+      case 'audio':
+        if (resolved.family !== 'nova' || typeof value !== 'object' || value === null) {
+          providerOptions[name] = value;
+          break;
+        }
+        novaModalityObject(name, value as Record<string, unknown>);
+        break;
       default:
         if (ASYNC_OPTION_KEYS.has(name)) {
           asyncOptions[name] = value;
@@ -703,7 +747,57 @@ function mapParameters(params: EmbeddingParams, resolved: ResolvedModel): Mapped
     }
   }
   if (Object.keys(providerOptions).length > 0) common.providerOptions = providerOptions;
-  return { common, asyncOptions, asyncParams, names };
+  return { common, asyncOptions, asyncParams, names, formats };
+
+  /**
+   * Nova's LiteLLM-style `image={...}` / `video={...}` objects: LiteLLM puts them inside
+   * `singleEmbeddingParams` / `segmentedEmbeddingParams`, as AWS's schema has them. The keys the
+   * core owns are mapped to it (segmentation and embedding mode to the job's options, `detailLevel`,
+   * `truncationMode`, `format` to the inputs); the rest is merged into that modality's object.
+   */
+  function novaModalityObject(modality: string, object: Record<string, unknown>): void {
+    const { segmentationConfig, embeddingMode, detailLevel, truncationMode, format, source, ...rest } =
+      object;
+    if (source !== undefined) {
+      throw new ValidationError(
+        `${modality}.source is the input itself: pass the media as \`input\` (a data: URL or an s3:// URI)`,
+        { model, parameter: `${modality}.source` },
+      );
+    }
+    if (segmentationConfig !== undefined) {
+      if (typeof segmentationConfig !== 'object' || segmentationConfig === null) {
+        throw new ValidationError(`${modality}.segmentationConfig must be an object`, {
+          model,
+          parameter: `${modality}.segmentationConfig`,
+        });
+      }
+      Object.assign(asyncOptions, segmentationConfig);
+      asyncParams.push(`${modality}.segmentationConfig`);
+    }
+    // Sync video is always AUDIO_VIDEO_COMBINED; asking for it there is no job option.
+    if (
+      embeddingMode !== undefined &&
+      (resolved.invoke === 'async' || embeddingMode !== 'AUDIO_VIDEO_COMBINED')
+    ) {
+      asyncOptions.embeddingMode = embeddingMode;
+      asyncParams.push(`${modality}.embeddingMode`);
+    }
+    if (detailLevel !== undefined) providerOptions.detailLevel = detailLevel;
+    if (truncationMode !== undefined) {
+      set(
+        'truncate',
+        toTruncate(truncationMode, `${modality}.truncationMode`, resolved),
+        `${modality}.truncationMode`,
+      );
+    }
+    if (format !== undefined) formats[modality] = String(format);
+    if (Object.keys(rest).length > 0) {
+      const key = resolved.invoke === 'async' ? 'segmentedEmbeddingParams' : 'singleEmbeddingParams';
+      const params = (providerOptions[key] ?? {}) as Record<string, unknown>;
+      params[modality] = { ...(params[modality] as object | undefined), ...rest };
+      providerOptions[key] = params;
+    }
+  }
 }
 
 /**

@@ -5,6 +5,8 @@
  * media count and byte budget. Every request remembers the positions of its inputs, so results
  * go back in input order.
  */
+
+import { utf8Length } from './runtime.js';
 import type { ModelCapabilities, NormalizedInput } from './types.js';
 
 /** One InvokeModel request to send: its inputs and where they sit in the caller's list. */
@@ -22,7 +24,7 @@ const PER_INPUT_OVERHEAD = 64;
 /** Approximate bytes an input adds to a body (text as UTF-8, media as its base64 or URI). */
 function bodyBytes(input: NormalizedInput): number {
   let bytes = PER_INPUT_OVERHEAD;
-  if (input.text !== undefined) bytes += Buffer.byteLength(input.text);
+  if (input.text !== undefined) bytes += utf8Length(input.text);
   const media = [input.image, input.video, input.audio, ...(input.images ?? [])];
   for (const item of media) {
     if (item === undefined) continue;

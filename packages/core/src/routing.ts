@@ -108,6 +108,18 @@ export function resolveModel(model: string, options: RouteOptions = {}): Resolve
     else idType = lookup(modelId) === undefined ? 'inference-profile' : 'base';
   }
 
+  for (const key of ['family', 'baseModel'] as const) {
+    const value: unknown = options[key];
+    if (value !== undefined && typeof value !== 'string') {
+      throw new ValidationError(
+        `\`${key}\` must be a string, not ${JSON.stringify(value)} (model ${model}).`,
+        {
+          model,
+          parameter: key,
+        },
+      );
+    }
+  }
   const family = options.family === undefined ? undefined : familyById(options.family, model);
   let base: Known | undefined;
   if (options.baseModel !== undefined) {

@@ -4,26 +4,34 @@
  * caller's `AbortSignal`.
  */
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
+import { linkAbort, setLongTimeout } from './signals.js';
 import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
 
 /**
  * A counting semaphore shared by every call of one client, so the requests in flight never exceed
- * the limit however many calls run at once. Waiters are served first come, first served, and each
- * call queues at most `limit` waiters (see `runAll`), so a small call never waits behind the whole
- * backlog of a big one.
+ * the limit however many calls run at once. Waiters queue per key (model id and region) and the
+ * queues take turns, first come first served within each: a model whose requests pile up (a
+ * throttled one) never makes another model's requests wait behind its whole backlog. Each call
+ * queues at most `limit` waiters (see `runAll`).
  */
 export class Limiter {
   #active = 0;
-  readonly #waiting: (() => void)[] = [];
+  /** Waiters by key; a Map keeps insertion order, which is the round-robin order. */
+  readonly #waiting = new Map<string, (() => void)[]>();
 
   constructor(readonly limit: number) {}
 
+  /** Requests holding a slot now. */
+  get active(): number {
+    return this.#active;
+  }
+
   /** Resolves with a `release` function once a slot is free; rejects if `signal` aborts first. */
-  acquire(signal: AbortSignal): Promise<() => void> {
+  acquire(signal: AbortSignal, key = ''): Promise<() => void> {
     if (signal.aborted) return Promise.reject(abortErrorOf(signal));
     const release = (): void => {
-      const next = this.#waiting.shift();
+      const next = this.#next();
       if (next === undefined) this.#active--;
       else next(); // hand the slot over: #active stays the same
     };
@@ -37,13 +45,28 @@ export class Limiter {
         resolve(once(release));
       };
       const onAbort = (): void => {
-        const at = this.#waiting.indexOf(grant);
-        if (at >= 0) this.#waiting.splice(at, 1);
+        const queue = this.#waiting.get(key);
+        const at = queue?.indexOf(grant) ?? -1;
+        if (at >= 0) queue!.splice(at, 1);
+        if (queue?.length === 0) this.#waiting.delete(key);
         reject(abortErrorOf(signal));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.push(grant);
+      const queue = this.#waiting.get(key);
+      if (queue === undefined) this.#waiting.set(key, [grant]);
+      else queue.push(grant);
     });
+  }
+
+  /** The first waiter of the key whose turn it is; that key moves to the back of the rotation. */
+  #next(): (() => void) | undefined {
+    for (const [key, queue] of this.#waiting) {
+      this.#waiting.delete(key);
+      const grant = queue.shift();
+      if (queue.length > 0) this.#waiting.set(key, queue);
+      if (grant !== undefined) return grant;
+    }
+    return undefined;
   }
 }
 
@@ -102,14 +125,36 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       reject(abortErrorOf(signal));
     };
-    const timer = setTimeout(() => {
+    const cancel = setLongTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts: work that does not watch the
+ * signal itself (a credential provider, signing) cannot hold the attempt past its deadline.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -179,11 +224,16 @@ class AttemptTimeout extends Error {}
 
 /**
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts run out.
- * Each attempt gets a signal that fires on the caller's abort or after `timeoutMs`; waits between
- * attempts are `random(0, min(maxDelay, base * 2^n))`, or the server's `retry-after`.
+ * Each attempt gets a signal that fires on the caller's abort or after `timeoutMs`, and the attempt
+ * ends when that signal fires even if the work inside ignores it (credential resolution, signing).
+ * Waits between attempts are `random(0, min(maxDelay, base * 2^n))`, or the server's `retry-after`
+ * capped at `maxDelayMs` (the error reports the delay asked for).
  *
- * The caller's signal is only ever combined with `AbortSignal.any`, which adds no listener to it:
- * one signal shared by many concurrent operations must not collect a listener per operation.
+ * Order per attempt: the pacer's turn (per model and region), then a concurrency slot from
+ * `limiter` when given, held only while the attempt is in flight: a request waiting for a
+ * throttled model's turn, or backing off, holds no slot another model could use.
+ *
+ * The caller's signal gets one listener however many operations share it (`linkAbort`).
  */
 export async function withRetry<T>(
   attempt: (signal: AbortSignal) => Promise<T>,
@@ -193,8 +243,12 @@ export async function withRetry<T>(
     timeoutMs: number;
     model: string;
     redact: (text: string) => string;
-    /** The client's adaptive pacer (`retry.adaptive`): waited for before each attempt, told each outcome. */
+    /** The adaptive pacer of this model and region (`retry.adaptive`): waited for before each attempt, told each outcome. */
     pacer?: Pacer;
+    /** The client's concurrency limit, taken after the pacer's turn for each attempt. */
+    limiter?: Limiter;
+    /** The limiter's queue key (model id and region). */
+    key?: string;
     /** Maps the last failure to a typed error (default `toBedrockError`; S3 reads name the object and job). */
     toError?: (
       error: unknown,
@@ -202,27 +256,42 @@ export async function withRetry<T>(
     ) => BedrockEmbeddingsError;
   },
 ): Promise<T> {
-  const { policy, timeoutMs, model, pacer } = options;
-  const signal = AbortSignal.any([options.signal]);
-  for (let attempts = 1; ; attempts++) {
-    if (signal.aborted) throw abortErrorOf(signal, model);
-    if (pacer !== undefined) {
+  const { policy, timeoutMs, model, pacer, limiter } = options;
+  const operation = new AbortController();
+  const unlink = linkAbort(options.signal, operation);
+  const signal = operation.signal;
+  try {
+    for (let attempts = 1; ; attempts++) {
+      if (signal.aborted) throw abortErrorOf(signal, model);
+      let release: (() => void) | undefined;
       try {
-        await pacer.turn(signal);
+        if (pacer !== undefined) await pacer.turn(signal);
+        if (limiter !== undefined) release = await limiter.acquire(signal, options.key);
       } catch {
         throw abortErrorOf(signal, model);
       }
-    }
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
-    try {
-      const result = await attempt(AbortSignal.any([signal, deadline.signal]));
-      pacer?.record(false);
-      return result;
-    } catch (error) {
+      const deadline = new AbortController();
+      const unlinkAttempt = linkAbort(signal, deadline);
+      let timedOut = false;
+      const cancelTimer = setLongTimeout(() => {
+        timedOut = true;
+        deadline.abort(new AttemptTimeout());
+      }, timeoutMs);
+      let failed: unknown;
+      try {
+        const result = await untilAborted(attempt(deadline.signal), deadline.signal);
+        pacer?.record(false);
+        return result;
+      } catch (error) {
+        failed = error;
+      } finally {
+        cancelTimer();
+        unlinkAttempt();
+        release?.();
+      }
+      const error = failed;
       if (signal.aborted) throw abortErrorOf(signal, model);
       if (isThrottling(error)) pacer?.record(true);
-      const timedOut = deadline.signal.aborted;
       if (!(timedOut || isRetryable(error)) || attempts >= policy.maxAttempts) {
         if (error instanceof BedrockEmbeddingsError) throw error;
         const failure = { attempts, ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}) };
@@ -234,9 +303,9 @@ export async function withRetry<T>(
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** (attempts - 1));
       const serverDelay = retryAfterMs(error);
       await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
-    } finally {
-      clearTimeout(timer);
     }
+  } finally {
+    unlink();
   }
 }
 
@@ -247,14 +316,23 @@ export async function withRetry<T>(
  *
  * Each worker has its own `AbortController`, and one listener per call aborts them all: a signal
  * shared by every waiting request (or by many calls) would collect a listener per request and
- * trip Node's `MaxListenersExceededWarning`.
+ * trip Node's `MaxListenersExceededWarning`. With `limiter`, each task holds a slot while it runs;
+ * the client instead passes `workers` and lets `withRetry` take a slot per attempt.
  */
 export async function runAll<T>(
   count: number,
   task: (index: number, signal: AbortSignal) => Promise<T>,
-  options: { limiter: Limiter; signal?: AbortSignal; model: string },
+  options: {
+    /** Held by each task while it runs; without it, `withRetry` takes a slot per attempt. */
+    limiter?: Limiter;
+    /** Tasks run at once by this call (default `limiter.limit`). */
+    workers?: number;
+    signal?: AbortSignal;
+    model: string;
+  },
 ): Promise<T[]> {
   const { limiter, model, signal } = options;
+  const workerCount = options.workers ?? limiter?.limit ?? 1;
   if (signal?.aborted) throw abortErrorOf(signal, model);
   const results = new Array<T>(count);
   const workers = new Set<AbortController>();
@@ -265,10 +343,12 @@ export async function runAll<T>(
     failure = { error };
     for (const worker of workers) worker.abort(reason);
   };
-  // Derived, so that the caller's signal itself gets no listener (it may be shared by many calls).
-  const callSignal = signal === undefined ? undefined : AbortSignal.any([signal]);
-  const onAbort = (): void => fail(abortErrorOf(signal!, model), signal!.reason);
-  callSignal?.addEventListener('abort', onAbort, { once: true });
+  // One listener on the caller's signal however many calls share it (see `linkAbort`).
+  const call = new AbortController();
+  call.signal.addEventListener('abort', () => fail(abortErrorOf(signal!, model), signal!.reason), {
+    once: true,
+  });
+  const unlink = linkAbort(signal, call);
 
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -279,7 +359,7 @@ export async function runAll<T>(
         const index = next++;
         let release: (() => void) | undefined;
         try {
-          release = await limiter.acquire(controller.signal);
+          release = await limiter?.acquire(controller.signal);
           results[index] = await task(index, controller.signal);
         } catch (error) {
           fail(error, error);
@@ -292,9 +372,9 @@ export async function runAll<T>(
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(limiter.limit, count) }, worker));
+    await Promise.all(Array.from({ length: Math.min(workerCount, count) }, worker));
   } finally {
-    callSignal?.removeEventListener('abort', onAbort);
+    unlink();
   }
   if (failure !== undefined) {
     if (signal?.aborted) throw abortErrorOf(signal, model);

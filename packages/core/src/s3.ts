@@ -1,8 +1,9 @@
 /**
  * S3 access for async invoke results: the S3 client, `s3://` URI parsing, and the
  * `AsyncOutputReader` that model families use to read a finished job's files.
+ * `@aws-sdk/client-s3` is loaded on first use: text embedding never pays for importing it.
  */
-import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import {
   AsyncOutputError,
   AuthError,
@@ -11,7 +12,8 @@ import {
   ThrottlingError,
   TimeoutError,
 } from './errors.js';
-import { isRetryable, isThrottling, withoutRawExchange } from './transport.js';
+import { env, runtimeName, userAgentConfig } from './runtime.js';
+import { guardCredentials, isRetryable, isThrottling, withoutRawExchange } from './transport.js';
 import type { AsyncOutputReader, ClientOptions } from './types.js';
 
 /**
@@ -25,22 +27,42 @@ import type { AsyncOutputReader, ClientOptions } from './types.js';
  * one attempt per send. A caller's own `s3Client` keeps its settings: its SDK retries (3 attempts by
  * default) then multiply ours; give it `maxAttempts: 1` to avoid that.
  */
-export function createS3Client(options: ClientOptions, region: string | undefined): S3Client {
+export async function createS3Client(
+  options: ClientOptions,
+  region: string | undefined,
+  maxAttempts = 1,
+): Promise<S3Client> {
   if (options.s3Client) return options.s3Client;
+  const { S3Client } = await loadS3();
   const config: S3ClientConfig = {
-    maxAttempts: 1,
+    maxAttempts,
+    ...userAgentConfig(),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   };
   if (region !== undefined) config.region = region;
-  if (options.credentials !== undefined) config.credentials = options.credentials;
+  if (options.credentials !== undefined) config.credentials = guardCredentials(options.credentials);
   if (options.profile !== undefined) config.profile = options.profile;
-  const endpoint = options.s3Endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || undefined);
+  const endpoint = options.s3Endpoint ?? env('AWS_ENDPOINT_URL_S3');
   if (endpoint !== undefined) {
     config.endpoint = endpoint;
     config.forcePathStyle = true;
   }
   return new S3Client(config);
+}
+
+let s3Module: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+
+/** `@aws-sdk/client-s3`, imported once; a runtime that cannot load it gets an error naming the runtime. */
+/** `@aws-sdk/client-s3`, loaded on first use: text embedding never pays for it. */
+export function loadS3(): Promise<typeof import('@aws-sdk/client-s3')> {
+  s3Module ??= import('@aws-sdk/client-s3').catch((cause: unknown) => {
+    s3Module = undefined;
+    throw new Error(`@aws-sdk/client-s3 could not be loaded on ${runtimeName()}: ${String(cause)}`, {
+      cause,
+    });
+  });
+  return s3Module;
 }
 
 /** The bucket and key of an `s3://bucket/key` URI (key may be empty). */
@@ -58,14 +80,14 @@ export function isValidS3OutputUri(uri: string): boolean {
 }
 
 /** Splits `s3://bucket/key` into bucket and key; undefined when `uri` is not an s3 URI. */
-function parseS3Uri(uri: string): S3Location | undefined {
+export function parseS3Uri(uri: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!match?.[1]) return undefined;
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
 /** `s3://bucket/prefix` and `s3://bucket/prefix/` both joined with `name` by exactly one slash. */
-function joinS3Uri(base: string, name: string): string {
+export function joinS3Uri(base: string, name: string): string {
   return `${base.replace(/\/+$/, '')}/${name.replace(/^\/+/, '')}`;
 }
 
@@ -133,6 +155,7 @@ export function createAsyncOutputReader(
       const { uri, location } = resolve(uriOrKey);
       const text = await context.retry(
         async (signal) => {
+          const { GetObjectCommand } = await loadS3();
           const command = new GetObjectCommand({ Bucket: location.bucket, Key: location.key });
           const response = await s3.send(command, { abortSignal: signal });
           // Read inside the attempt: a connection dropped mid-body is retried like one refused.

@@ -4,11 +4,12 @@
  * client's retry layer and pacer, and reads its answer. Every request either path sends goes
  * through `sendBatch`: the single place for per-request checks, caching and metering.
  */
-import { BedrockEmbeddingsError, ServiceError, ValidationError } from './errors.js';
+import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
+import { ValidationError } from './errors.js';
 import { resolveParams } from './params.js';
 import { getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
-import type { Pacer, RetryPolicy } from './run.js';
+import type { Limiter, Pacer, RetryPolicy } from './run.js';
 import { withRetry } from './run.js';
 import type { Transport } from './transport.js';
 import type {
@@ -23,12 +24,17 @@ import type {
   ResolvedParams,
 } from './types.js';
 
-/** What every request of one client shares: the transport, the retry policy and the pacer. */
+/**
+ * What every request of one client shares: the transport, the retry policy, the concurrency limit
+ * (a slot is held per attempt only) and the pacers, one per model and region (`pacerFor`).
+ */
 export interface SendContext {
   transport: Transport;
   policy: RetryPolicy;
   timeoutMs: number;
-  pacer?: Pacer;
+  limiter: Limiter;
+  /** The adaptive pacer of one `modelId region` key, or undefined with `retry.adaptive: false`. */
+  pacerFor: (key: string) => Pacer | undefined;
 }
 
 /** A call checked once: the model resolved, its family, the parameters with defaults applied. */
@@ -39,6 +45,8 @@ export interface PreparedCall {
   warnings: EmbeddingWarning[];
   headers?: Record<string, string>;
   ctx: FamilyContext;
+  /** The dimension and embedding types every answer is checked against. */
+  expected: ResponseExpectation['params'];
 }
 
 /** The answer to one request: its vectors, tokens (body or header), request id and headers. */
@@ -90,12 +98,22 @@ export function prepareCall(
   const { params, warnings } = resolveParams(request, resolved);
   const headers = checkHeaders(request.headers, model);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
-  return { resolved, family, params, warnings, ...(headers === undefined ? {} : { headers }), ctx };
+  const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
+  return {
+    resolved,
+    family,
+    params,
+    warnings,
+    ...(headers === undefined ? {} : { headers }),
+    ctx,
+    expected,
+  };
 }
 
 /**
  * Sends one planned request (at most the model's inputs per request) and parses the answer.
- * The caller holds a slot of the client's `Limiter` while this runs.
+ * Each attempt waits for its model's pacer, then takes a slot of the client's `Limiter`, held only
+ * while the attempt is in flight: a request waiting on a throttled model holds no slot.
  */
 export async function sendBatch(
   send: SendContext,
@@ -110,6 +128,8 @@ export async function sendBatch(
   // Bodies are built when sent, so a large job never holds them all in memory.
   // Each family merges `providerOptions` into its own body (Nova and Marengo nest them).
   const json = JSON.stringify(family.toRequestBody(batch, params, ctx));
+  const key = `${resolved.modelId} ${resolved.region ?? ''}`;
+  const pacer = send.pacerFor(key);
   let attempts = 0;
   const sent = await withRetry(
     (attemptSignal) => {
@@ -126,26 +146,26 @@ export async function sendBatch(
       timeoutMs: send.timeoutMs,
       model,
       redact: send.transport.redact,
-      ...(send.pacer === undefined ? {} : { pacer: send.pacer }),
+      limiter: send.limiter,
+      key,
+      ...(pacer === undefined ? {} : { pacer }),
     },
   );
+  const expected = {
+    model,
+    modelId: resolved.modelId,
+    family: resolved.family,
+    count: batch.length,
+    params: call.expected,
+    ...(sent.requestId === undefined ? {} : { requestId: sent.requestId }),
+  };
   let parsed: ParsedResponse;
   try {
     parsed = family.fromResponseBody(sent.body, batch.length, params, ctx);
   } catch (error) {
-    if (error instanceof BedrockEmbeddingsError) throw error;
-    throw new ServiceError(`Could not read the response of ${resolved.modelId}: ${String(error)}`, {
-      model,
-      cause: error,
-      requestId: sent.requestId,
-    });
+    throw malformed(error, expected);
   }
-  if (parsed.embeddings.length !== batch.length) {
-    throw new ServiceError(
-      `${resolved.modelId} returned ${parsed.embeddings.length} embeddings for ${batch.length} inputs.`,
-      { model, requestId: sent.requestId },
-    );
-  }
+  checkResponse(parsed, expected);
   return {
     parsed,
     tokens: parsed.inputTokens ?? sent.headerInputTokens,

@@ -2,8 +2,6 @@
  * The wire: Bedrock Runtime clients (credentials, region, connection reuse), one InvokeModel call
  * with its token-count header and request id, and the mapping of SDK errors to our typed errors.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import {
   BedrockRuntimeClient,
   type BedrockRuntimeClientConfig,
@@ -11,16 +9,19 @@ import {
   type InvokeModelCommandInput,
   type InvokeModelCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { BuildMiddleware, HttpRequest, HttpResponse } from '@smithy/types';
 import {
   AuthError,
   type BedrockEmbeddingsError,
+  MalformedResponseError,
   ServiceError,
+  type ServiceErrorDetails,
   ThrottlingError,
   TimeoutError,
   ValidationError,
 } from './errors.js';
+import { createRequestHandler } from './http-handler.js';
+import { env, userAgentConfig, utf8Decode } from './runtime.js';
 import type { ClientOptions } from './types.js';
 
 /** What one successful InvokeModel call gives back. */
@@ -50,48 +51,101 @@ export interface Transport {
 const TOKEN_HEADER = 'x-amzn-bedrock-input-token-count';
 
 /**
- * Builds the transport. Connections are kept alive and capped at `maxConcurrency` per host: the
- * SDK's default HTTP/2 handler for Bedrock Runtime opens a new connection (a TLS handshake on
- * AWS) for every request.
+ * A credentials provider that threw, as the SDK's name for it (so it maps to `AuthError`). Its
+ * message is not kept, nor the error itself: a provider's message may hold a token or a key.
+ */
+class CredentialsFailure extends Error {
+  override name = 'CredentialsProviderError';
+}
+
+/**
+ * Wraps a credentials provider function so that its failure is an auth failure that does not
+ * repeat the provider's message (only its error class).
+ */
+export function guardCredentials<T>(credentials: T): T {
+  if (typeof credentials !== 'function') return credentials;
+  const provider = credentials as (...args: unknown[]) => Promise<unknown>;
+  return (async (...args: unknown[]) => {
+    try {
+      return await provider(...args);
+    } catch (error) {
+      const kind = error instanceof Error ? error.name : typeof error;
+      throw new CredentialsFailure(
+        `the credentials provider failed (${kind}); its message is not repeated here, as it may hold a secret`,
+      );
+    }
+  }) as T;
+}
+
+/** Characters an HTTP header value may not hold (control characters, e.g. a trailing newline). */
+const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Builds the transport. Connections are kept alive and capped at `maxConcurrency` per host; the
+ * handler is the runtime's (`http-handler.ts`: Node's agents, or `fetch` in the edge build).
  */
 export function createTransport(options: ClientOptions, maxConcurrency: number): Transport {
-  const env = process.env;
   const apiKey = options.apiKey;
-  const secrets = [apiKey, env.AWS_BEARER_TOKEN_BEDROCK];
-  if (typeof options.credentials === 'object') {
-    secrets.push(options.credentials.secretAccessKey, options.credentials.sessionToken);
+  const knownSecrets = new Set<string>();
+  const remember = (...secrets: Array<string | undefined>) => {
+    for (const secret of secrets)
+      if (typeof secret === 'string' && secret.length >= 8) knownSecrets.add(secret);
+  };
+  // The default chain reads these from the environment; files and other sources stay unknown.
+  remember(apiKey, env('AWS_BEARER_TOKEN_BEDROCK'), env('AWS_SECRET_ACCESS_KEY'), env('AWS_SESSION_TOKEN'));
+  let credentials = options.credentials;
+  if (typeof credentials === 'object') remember(credentials.secretAccessKey, credentials.sessionToken);
+  if (typeof credentials === 'function') {
+    // A provider's secrets are learnt as it hands them out, so errors are redacted of them too.
+    const provider = guardCredentials(credentials);
+    credentials = async (...args) => {
+      const identity = await provider(...args);
+      remember(identity.secretAccessKey, identity.sessionToken);
+      return identity;
+    };
   }
-  const knownSecrets = secrets.filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length >= 8,
-  );
   const redact = (message: string): string =>
-    knownSecrets.reduce((text, secret) => text.split(secret).join('[redacted]'), message);
+    [...knownSecrets].reduce((text, secret) => text.split(secret).join('[redacted]'), message);
 
   const ready = options.client;
-  const baseRegion = options.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined);
+  const baseRegion = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
   const clients = new Map<string, BedrockRuntimeClient>();
-  let requestHandler: NodeHttpHandler | undefined;
+  let requestHandler: ReturnType<typeof createRequestHandler> | undefined;
+
+  // The bearer token the SDK would send: `apiKey`, else AWS_BEARER_TOKEN_BEDROCK when nothing overrides it.
+  const bearerSource =
+    apiKey !== undefined
+      ? 'apiKey'
+      : options.credentials === undefined && options.profile === undefined && env('AWS_BEARER_TOKEN_BEDROCK')
+        ? 'AWS_BEARER_TOKEN_BEDROCK'
+        : undefined;
+  const bearer = bearerSource === 'apiKey' ? apiKey : env('AWS_BEARER_TOKEN_BEDROCK');
 
   const client = (arnRegion?: string): BedrockRuntimeClient => {
     if (ready !== undefined) return ready;
+    if (bearerSource !== undefined && INVALID_HEADER_CHARS.test(bearer ?? '')) {
+      // Node would refuse the Authorization header with a TypeError quoting nothing useful.
+      throw new AuthError(
+        `The Bedrock API key in \`${bearerSource}\` holds a character an HTTP header cannot carry (a control character such as a trailing newline): remove it.`,
+        { awsErrorName: 'InvalidBearerToken' },
+      );
+    }
     // A model ARN is invoked in its own region; a fixed endpoint (the emulator, a VPC endpoint)
     // keeps the configured region, which it signs for.
     const region = options.endpoint === undefined ? (arnRegion ?? baseRegion) : (baseRegion ?? arnRegion);
     const key = region ?? '';
     let existing = clients.get(key);
     if (existing === undefined) {
-      requestHandler ??= new NodeHttpHandler({
-        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: maxConcurrency }),
-        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: maxConcurrency }),
-      });
+      requestHandler ??= createRequestHandler(maxConcurrency);
       const config: BedrockRuntimeClientConfig = {
         requestHandler,
+        ...userAgentConfig(),
         // The one retry layer is ours (run.ts); the SDK's would multiply the attempts.
         maxAttempts: 1,
         ...(region === undefined ? {} : { region }),
         ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
         ...(options.profile === undefined ? {} : { profile: options.profile }),
-        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        ...(credentials === undefined ? {} : { credentials }),
       };
       if (apiKey !== undefined) {
         config.token = { token: apiKey };
@@ -127,13 +181,23 @@ export function createTransport(options: ClientOptions, maxConcurrency: number):
     const raw = output.body;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+      parsed = JSON.parse(utf8Decode(raw));
     } catch (cause) {
-      throw new ServiceError(`Bedrock returned a body that is not JSON for ${modelId}.`, {
-        requestId: output.$metadata.requestId,
-        statusCode: output.$metadata.httpStatusCode,
-        cause,
-      });
+      const requestId = output.$metadata.requestId;
+      const type = output.contentType ?? responseHeaders?.['content-type'] ?? 'none';
+      const detail = `the body of HTTP ${output.$metadata.httpStatusCode ?? 200} is not JSON (content-type ${type}, ${raw.byteLength} bytes): a proxy or captive portal in front of Bedrock may have answered.`;
+      throw new MalformedResponseError(
+        `Malformed response from ${modelId}: ${detail}${requestId === undefined ? '' : ` [request id ${requestId}]`}`,
+        {
+          model: modelId,
+          detail,
+          ...(requestId === undefined ? {} : { requestId }),
+          ...(output.$metadata.httpStatusCode === undefined
+            ? {}
+            : { statusCode: output.$metadata.httpStatusCode }),
+          cause,
+        },
+      );
     }
     const tokenHeader = responseHeaders?.[TOKEN_HEADER];
     const tokens = tokenHeader === undefined ? Number.NaN : Number(tokenHeader);
@@ -278,7 +342,12 @@ export function toBedrockError(
   const awsErrorName = shape.name === 'Error' ? shape.code : shape.name;
   const requestId = shape.$metadata?.requestId;
   const text = context.redact(shape.message ?? String(error));
-  const details = {
+  // The SDK error becomes our `cause`: its message must not keep what ours had redacted.
+  if (error instanceof Error && error.message !== context.redact(error.message)) {
+    error.message = context.redact(error.message);
+    if (error.stack !== undefined) error.stack = context.redact(error.stack);
+  }
+  const details: ServiceErrorDetails = {
     model,
     cause: error,
     attempts,
@@ -286,9 +355,22 @@ export function toBedrockError(
     ...(status === undefined ? {} : { statusCode: status }),
     ...(requestId === undefined ? {} : { requestId }),
   };
+  const asked = retryAfterMs(error);
+  if (asked !== undefined) details.retryAfterMs = asked;
   const where = `${awsErrorName ?? 'Error'}${status === undefined ? '' : ` (HTTP ${status})`}`;
-  const suffix = `${requestId === undefined ? '' : ` [request id ${requestId}]`}${attempts > 1 ? ` after ${attempts} attempts` : ''}`;
-  const message = `Bedrock ${where} for ${model}: ${text}${suffix}`;
+  const suffix = `${requestId === undefined ? '' : ` [request id ${requestId}]`}${attempts > 1 ? ` after ${attempts} attempts` : ''}${
+    asked === undefined
+      ? ''
+      : ` (the service asked to retry after ${Math.round(asked / 1000)} s; waits are capped at retry.maxDelayMs)`
+  }`;
+  let message = `Bedrock ${where} for ${model}: ${text}${suffix}`;
+  if (status !== undefined && (shape.name === 'SyntaxError' || /Deserialization error/i.test(text))) {
+    // The SDK could not read the error body: not Bedrock's JSON but a proxy's or load balancer's page.
+    const headers = shape.$response?.headers ?? {};
+    const type = headers['content-type'] ?? headers['Content-Type'] ?? 'none';
+    message = `HTTP ${status} for ${model} is not a Bedrock error: its body is not JSON (content-type ${type}); a proxy or load balancer in front of Bedrock answered${suffix}.`;
+    delete details.awsErrorName;
+  }
 
   if (status === undefined && /region is missing/i.test(text)) {
     return new ValidationError(

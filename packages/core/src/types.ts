@@ -393,7 +393,10 @@ export interface RetryOptions {
    * each attempt, with full jitter. When given, it applies after throttling too.
    */
   baseDelayMs?: number;
-  /** Cap on one backoff delay in ms (default 20,000). */
+  /**
+   * Cap on one backoff delay in ms (default 20,000), a server's `retry-after` included: the delay
+   * it asked for is reported as `retryAfterMs` on the error that ends the retries.
+   */
   maxDelayMs?: number;
   /**
    * Client-side adaptive rate limiting (default true): once a large share of the last second's
@@ -425,12 +428,22 @@ export interface ClientOptions {
   s3Client?: import('@aws-sdk/client-s3').S3Client;
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
+  /**
+   * Endpoint of the Bedrock control plane (batch jobs); else `endpoint` (the emulator serves both
+   * APIs on one port), else `AWS_ENDPOINT_URL_BEDROCK`, else AWS's.
+   */
+  bedrockEndpoint?: string;
   /** Requests in flight at once, per client (default 16). */
   maxConcurrency?: number;
   /** Retries of throttled and failed requests (default: 8 attempts, exponential backoff with full jitter). */
   retry?: RetryOptions;
   /** Per-request timeout in ms (default 60,000). */
   requestTimeoutMs?: number;
+  /**
+   * Bedrock Agent Runtime endpoint for `rerank` over the Rerank API; else
+   * `AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME`, else `endpoint`.
+   */
+  agentRuntimeEndpoint?: string;
 }
 
 /** One `embed` call: the model, its inputs and the common parameters. */
@@ -463,9 +476,9 @@ export interface Usage {
   inputTokens?: number;
   /** Images embedded. */
   images?: number;
-  /** Seconds of video embedded, when known. */
+  /** Seconds of video embedded: set on async results, from the segments' times. */
   videoSeconds?: number;
-  /** Seconds of audio embedded, when known. */
+  /** Seconds of audio embedded: set on async results, from the segments' times. */
   audioSeconds?: number;
 }
 
@@ -580,6 +593,10 @@ export interface AsyncEmbedResults extends AsyncOutput {
   invocationArn: string;
   /** The family whose output format was read. */
   family: FamilyId;
+  /** `videoSeconds` / `audioSeconds` from the segments' times (empty for text and image jobs). */
+  usage: Usage;
+  /** Estimated cost in USD from the per-second prices; undefined when unknown (or no media). */
+  costUsd?: number;
 }
 
 /** Options of `getAsyncEmbedResults`. */
@@ -659,6 +676,51 @@ export interface BedrockEmbeddings {
    * {@link EmbedStreamRequest}.
    */
   embedStream(request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk>;
+  /**
+   * Bedrock batch inference: validates every input, writes the JSONL records to S3 (split into
+   * files and jobs by AWS's quotas) and creates the job(s). Half the on-demand price; hours of latency.
+   */
+  startBatchEmbed(
+    request: import('./batch/types.js').StartBatchEmbedRequest,
+  ): Promise<import('./batch/types.js').StartedBatchEmbed>;
+  /** A batch job's state and record counts. */
+  getBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * Polls a batch job until it ends: resolves when it completed (also partially); rejects with
+   * `BatchJobFailedError` when it failed, expired or was stopped, `TimeoutError` after `timeoutMs`,
+   * `AbortError` when `signal` fires. Any process can wait for a job by its ARN.
+   */
+  waitForBatchEmbed(
+    jobArn: string,
+    options?: import('./batch/types.js').WaitForBatchOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Asks AWS to stop a batch job; returns its state (`stopping`, then `stopped`). */
+  stopBatchEmbed(
+    jobArn: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<import('./batch/types.js').BatchEmbedInfo>;
+  /** Every batch job matching the filters, across all pages. */
+  listBatchEmbeds(
+    options?: import('./batch/types.js').ListBatchEmbedsOptions,
+  ): AsyncIterable<import('./batch/types.js').BatchEmbedInfo>;
+  /**
+   * A finished batch job's results, streamed from its output files: every input exactly once with
+   * its index (else `AsyncOutputError`), plus AWS's manifest, usage and cost at the batch price.
+   */
+  getBatchEmbedResults(
+    jobArn: string,
+    options?: import('./batch/types.js').BatchResultsOptions,
+  ): Promise<import('./batch/types.js').BatchEmbedResults>;
+  /**
+   * Reranks documents against a query with Cohere Rerank 3.5 or Amazon Rerank 1.0, best first, over
+   * the Rerank API or InvokeModel (`api`). Bad input fails before any request.
+   */
+  rerank<D extends import('./rerank/types.js').RerankDocument>(
+    request: import('./rerank/types.js').RerankRequest<D>,
+  ): Promise<import('./rerank/types.js').RerankResult<D>>;
 }
 
 /** A model string resolved by routing: the wire id, the family and the model's capabilities. */

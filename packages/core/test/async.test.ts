@@ -5,9 +5,11 @@
  */
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BedrockRuntimeClient, GetAsyncInvokeCommand } from '@aws-sdk/client-bedrock-runtime';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   AbortError,
+  type AsyncEmbedInfo,
   AsyncJobFailedError,
   AsyncOutputError,
   type BedrockEmbeddings,
@@ -19,6 +21,7 @@ import {
 } from '@bedrock-embeddings/core';
 import { type Emulator, expectedSegments, FAIL_TAG, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withEnv } from './reliability-helpers.js';
 
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
 const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
@@ -115,6 +118,12 @@ describe('a Nova video job, start to segments', () => {
     expect(comparable(results.segments)).toEqual(comparable(expected));
     expect(results.files[0]).toBe(`${OUT}${job.jobId}/segmented-embedding-result.json`);
     expect(results.files.length).toBeGreaterThan(1);
+    // Usage: the seconds the segments cover, priced per second of video.
+    const seconds =
+      Math.max(...expected.map((s) => s.endSec!)) - Math.min(...expected.map((s) => s.startSec!));
+    expect(results.usage.videoSeconds).toBeCloseTo(seconds, 3);
+    expect(results.usage.audioSeconds).toBeUndefined();
+    expect(results.costUsd).toBeCloseTo(seconds * 7e-4, 9);
   });
 
   it('starts one job per input and returns every ARN, in input order', async () => {
@@ -152,6 +161,20 @@ describe('a Nova video job, start to segments', () => {
       'ingest-2026-11-25-1',
     ]);
     expect(emu.stats().requests.byOperation.StartAsyncInvoke).toBe(4);
+    // The output options reached Bedrock: its own record of each job holds them.
+    const runtime = new BedrockRuntimeClient({
+      endpoint: emu.endpoint,
+      region: emu.region,
+      credentials: emu.credentials,
+    });
+    for (const job of first.jobs) {
+      const recorded = await runtime.send(new GetAsyncInvokeCommand({ invocationArn: job.invocationArn }));
+      expect(recorded.outputDataConfig?.s3OutputDataConfig).toMatchObject({
+        bucketOwner: request.bucketOwner,
+        kmsKeyId: request.kmsKeyId,
+      });
+    }
+    runtime.destroy();
   });
 
   it('maps dimensions and purpose into the job', async () => {
@@ -358,25 +381,105 @@ describe('results', () => {
 
 describe('region from the ARN', () => {
   it('asks the region named in the ARN when no region is configured', async () => {
-    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'regional', outputS3Uri: OUT });
-    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_DEFAULT_REGION;
+    // An emulator in a region no default gives: it accepts only requests signed for ap-southeast-2.
+    const away = await startEmulator({
+      region: 'ap-southeast-2',
+      credentials: emu.credentials,
+      asyncJobDurationMs: 20,
+      buckets: [BUCKET],
+    });
     try {
-      const noRegion = createBedrockEmbeddings({
-        endpoint: emu.endpoint,
+      const starter = createBedrockEmbeddings({
+        endpoint: away.endpoint,
+        region: away.region,
         credentials: emu.credentials,
-        s3Endpoint: emu.s3Endpoint,
+        s3Endpoint: away.s3Endpoint,
       });
-      await noRegion.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
-      const results = await noRegion.getAsyncEmbedResults(job.invocationArn);
-      expect(results.segments.length).toBeGreaterThan(0);
+      const job = await starter.startAsyncEmbed({ model: NOVA, input: 'regional', outputS3Uri: OUT });
+      expect(job.invocationArn).toContain(':ap-southeast-2:');
+      await withEnv({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, async () => {
+        const noRegion = createBedrockEmbeddings({
+          endpoint: away.endpoint,
+          credentials: emu.credentials,
+          s3Endpoint: away.s3Endpoint,
+        });
+        await noRegion.waitForAsyncEmbed(job.invocationArn, { pollIntervalMs: 20 });
+        const results = await noRegion.getAsyncEmbedResults(job.invocationArn);
+        expect(comparable(results.segments)).toEqual(comparable(expectedSegments(NOVA, 'regional')));
+      });
+      expect(away.stats().requests.byOperation.GetAsyncInvoke).toBeGreaterThanOrEqual(2);
     } finally {
-      Object.assign(
-        process.env,
-        Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)),
+      await away.stop();
+    }
+  });
+});
+
+describe('abort, filters and order of the async operations', () => {
+  it('startAsyncEmbed, getAsyncEmbed and listAsyncEmbeds reject with AbortError and cancel their request', async () => {
+    const job = await bedrock.startAsyncEmbed({ model: NOVA, input: 'to poll', outputS3Uri: OUT });
+    const cancelled: Array<string | undefined> = [];
+    emu.configure({
+      faults: {
+        rate: 1,
+        kinds: ['hang'],
+        operations: ['StartAsyncInvoke', 'GetAsyncInvoke', 'ListAsyncInvokes'],
+      },
+      onRequest: (entry) => {
+        if (entry.status === undefined) cancelled.push(entry.operation);
+      },
+    });
+    try {
+      const calls: Array<[string, (signal: AbortSignal) => Promise<unknown>]> = [
+        [
+          'StartAsyncInvoke',
+          (signal) => bedrock.startAsyncEmbed({ model: NOVA, input: 'x', outputS3Uri: OUT, signal }),
+        ],
+        ['GetAsyncInvoke', (signal) => bedrock.getAsyncEmbed(job.invocationArn, { signal })],
+        [
+          'ListAsyncInvokes',
+          async (signal) => {
+            for await (const _ of bedrock.listAsyncEmbeds({ signal })) break;
+          },
+        ],
+      ];
+      for (const [operation, call] of calls) {
+        const before = emu.stats().inFlight;
+        const controller = new AbortController();
+        const pending = call(controller.signal).catch((e: unknown) => e);
+        await expect.poll(() => emu.stats().inFlight, { timeout: 5_000 }).toBe(before + 1); // held by the emulator
+        controller.abort();
+        expect(await pending, operation).toBeInstanceOf(AbortError);
+        // The request was cancelled, not left hanging: its exchange ended unanswered.
+        await expect.poll(() => cancelled.includes(operation), { timeout: 5_000 }).toBe(true);
+      }
+      expect(emu.stats().faultsInjected.hang).toBe(3);
+    } finally {
+      emu.configure({ faults: undefined, onRequest: undefined });
+    }
+  });
+
+  it('lists newest first by default, and filters by submittedBefore', async () => {
+    const arns: string[] = [];
+    for (const text of ['first', 'second', 'third']) {
+      // Each job in a millisecond of its own, so submission times order them.
+      const now = Date.now();
+      while (Date.now() === now) await new Promise((resolve) => setImmediate(resolve));
+      arns.push(
+        (await bedrock.startAsyncEmbed({ model: NOVA, input: text, outputS3Uri: OUT })).invocationArn,
       );
     }
+    const listed: AsyncEmbedInfo[] = [];
+    for await (const info of bedrock.listAsyncEmbeds()) listed.push(info);
+    const ours = listed.filter((info) => arns.includes(info.invocationArn));
+    expect(ours.map((info) => info.invocationArn)).toEqual([...arns].reverse());
+    // submittedBefore is exclusive: before the second job's submission time leaves only the first.
+    const cut = ours.find((info) => info.invocationArn === arns[1])!.submitTime!;
+    const earlier: string[] = [];
+    for await (const info of bedrock.listAsyncEmbeds({ submittedBefore: cut }))
+      earlier.push(info.invocationArn);
+    expect(earlier).toContain(arns[0]);
+    expect(earlier).not.toContain(arns[1]);
+    expect(earlier).not.toContain(arns[2]);
   });
 });
 

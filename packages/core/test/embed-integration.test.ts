@@ -17,6 +17,7 @@ import {
   UnknownModelError,
   ValidationError,
 } from '../src/index.js';
+import { recordingClient, withEnv } from './reliability-helpers.js';
 
 const TITAN_V1 = 'amazon.titan-embed-text-v1';
 const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
@@ -258,7 +259,7 @@ describe('batching and concurrency', () => {
       bigDone = true;
       return result;
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await expect.poll(() => emu.stats().inFlight, { timeout: 5_000 }).toBe(2); // the big call holds both slots
     const small = await shared.embed({ model: TITAN_V2, inputs: ['urgent query'] });
     expect(small.embeddings).toEqual([emu.expectedEmbedding(TITAN_V2, 'urgent query')]);
     expect(bigDone).toBe(false);
@@ -397,25 +398,25 @@ describe('retries and failures', () => {
 describe('abort', () => {
   it('stops new requests and cancels those in flight', async () => {
     emu.configure({ latency: { fixedMs: 2_000 } });
+    const rec = recordingClient(emu, 4);
     const controller = new AbortController();
-    const pending = client({ maxConcurrency: 4 }).embed({
+    rec.watch(controller.signal);
+    const pending = createBedrockEmbeddings({ client: rec.client, maxConcurrency: 4 }).embed({
       model: TITAN_V2,
       inputs: texts(50),
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect.poll(() => emu.stats().inFlight, { timeout: 5_000 }).toBe(4);
     controller.abort();
     const error = await rejection(pending);
     expect(error).toBeInstanceOf(AbortError);
     expect(error.name).toBe('AbortError');
-    // Only the first 4 (the concurrency) were ever sent, and nothing is sent after the abort.
-    const sent = emu.stats().requests.total;
-    expect(sent).toBeGreaterThan(0);
-    expect(sent).toBeLessThanOrEqual(4);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(emu.stats().requests.total).toBe(sent);
+    // Only the first 4 (the concurrency) were ever sent, and nothing after the abort.
+    expect(rec.sent()).toBe(4);
+    expect(rec.sentAfterAbort()).toBe(0);
     // The cancelled requests' connections close, so the emulator sees nothing in flight.
     await expect.poll(() => emu.stats().inFlight, { timeout: 2_000 }).toBe(0);
+    expect(emu.stats().requests.total).toBe(4);
   });
 
   it('an already aborted signal sends nothing', async () => {
@@ -478,17 +479,15 @@ describe('credentials', () => {
   });
 
   it('AWS_BEARER_TOKEN_BEDROCK is used without other credentials; explicit credentials win over it', async () => {
-    process.env.AWS_BEARER_TOKEN_BEDROCK = emu.apiKey;
-    try {
+    await withEnv({ AWS_BEARER_TOKEN_BEDROCK: emu.apiKey }, async () => {
       const fromEnv = createBedrockEmbeddings({ endpoint: emu.endpoint, region: emu.region });
       expect((await fromEnv.embed({ model: TITAN_V2, inputs: ['hello'] })).embeddings).toEqual([
         emu.expectedEmbedding(TITAN_V2, 'hello'),
       ]);
-      process.env.AWS_BEARER_TOKEN_BEDROCK = 'ABSKnot-the-right-key-0123456789';
+    });
+    await withEnv({ AWS_BEARER_TOKEN_BEDROCK: 'ABSKnot-the-right-key-0123456789' }, async () => {
       expect((await client().embed({ model: TITAN_V2, inputs: ['hello'] })).embeddings).toHaveLength(1);
-    } finally {
-      delete process.env.AWS_BEARER_TOKEN_BEDROCK;
-    }
+    });
   });
 
   it('a wrong key is an AuthError, not retried, without the key in the message', async () => {

@@ -12,6 +12,7 @@ import {
 import { embedding, retrieveBatch } from '@bedrock-embeddings/core/litellm';
 import { type Emulator, expectedSegments, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withEnv } from './reliability-helpers.js';
 
 let emu: Emulator;
 /** The AWS parameters LiteLLM callers pass, pointed at the emulator. */
@@ -376,29 +377,37 @@ describe('embedding() on async routes', () => {
 
 describe('retrieveBatch()', () => {
   it('asks the region in the ARN when aws_region_name is not given', async () => {
-    const started = await embedding({
-      model: MARENGO_ASYNC,
-      input: 'hello',
-      input_type: 'text',
-      output_s3_uri: OUT,
-      ...aws,
+    // An emulator in a region no default gives: it accepts only requests signed for eu-central-1.
+    const away = await startEmulator({
+      region: 'eu-central-1',
+      credentials: emu.credentials,
+      buckets: ['litellm-out'],
+      asyncJobDurationMs: 50,
     });
-    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_REGION_NAME: process.env.AWS_REGION_NAME };
-    delete process.env.AWS_REGION;
-    delete process.env.AWS_REGION_NAME;
     try {
-      const { aws_region_name: _, ...noRegion } = aws;
-      const status = await retrieveBatch({
-        batch_id: started._hidden_params._invocation_arn!,
-        custom_llm_provider: 'bedrock',
-        ...noRegion,
+      const there = { ...aws, aws_region_name: away.region, aws_bedrock_runtime_endpoint: away.endpoint };
+      const started = await embedding({
+        model: MARENGO_ASYNC,
+        input: 'hello',
+        input_type: 'text',
+        output_s3_uri: OUT,
+        ...there,
       });
-      expect(['in_progress', 'completed']).toContain(status.status);
-    } finally {
-      Object.assign(
-        process.env,
-        Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)),
+      expect(started._hidden_params._invocation_arn).toContain(':eu-central-1:');
+      const { aws_region_name: _, ...noRegion } = there;
+      const status = await withEnv(
+        { AWS_REGION: undefined, AWS_REGION_NAME: undefined, AWS_DEFAULT_REGION: undefined },
+        () =>
+          retrieveBatch({
+            batch_id: started._hidden_params._invocation_arn!,
+            custom_llm_provider: 'bedrock',
+            ...noRegion,
+          }),
       );
+      expect(['in_progress', 'completed']).toContain(status.status);
+      expect(away.stats().requests.byOperation.GetAsyncInvoke).toBe(1);
+    } finally {
+      await away.stop();
     }
   });
 
@@ -636,35 +645,60 @@ describe("each model family's native truncate values", () => {
   });
 
   it('takes Cohere v3 and Nova START/END/NONE, and Marengo 2.7 end/none', async () => {
+    // Texts over each model's token limit, so the mode decides the vector (a short text would not).
+    const words = (count: number) => Array.from({ length: count }, (_, i) => `w${i % 9}`).join(' ');
+    const v3Text = words(600); // Cohere v3: 512 tokens
     const v3 = await embedding({
       model: 'bedrock/cohere.embed-english-v3',
-      input: 'short',
+      input: v3Text,
       truncate: 'START',
       ...aws,
     });
     expect(v3.data[0]!.embedding).toEqual(
-      emu.expectedEmbedding('cohere.embed-english-v3', 'short', { truncate: 'START' }),
+      emu.expectedEmbedding('cohere.embed-english-v3', v3Text, { truncate: 'START' }),
+    );
+    expect(v3.data[0]!.embedding).not.toEqual(
+      emu.expectedEmbedding('cohere.embed-english-v3', v3Text, { truncate: 'END' }),
     );
     const nova = 'amazon.nova-2-multimodal-embeddings-v1:0';
+    // Nova: 8,192 tokens; distinct ends, so keeping the start or the end gives different vectors.
+    const novaText = `${'alpha '.repeat(200)}${words(8_000)}${' omega'.repeat(200)}`;
     const novaResponse = await embedding({
       model: `bedrock/${nova}`,
-      input: 'short',
-      truncation_mode: 'NONE',
+      input: novaText,
+      truncation_mode: 'START',
       ...aws,
     });
     expect(novaResponse.data[0]!.embedding).toEqual(
-      emu.expectedEmbedding(nova, 'short', { truncate: 'NONE' }),
+      emu.expectedEmbedding(nova, novaText, { truncate: 'START' }),
     );
+    expect(novaResponse.data[0]!.embedding).not.toEqual(
+      emu.expectedEmbedding(nova, novaText, { truncate: 'END' }),
+    );
+    const none = await embedding({
+      model: `bedrock/${nova}`,
+      input: novaText,
+      truncation_mode: 'NONE',
+      ...aws,
+    }).catch((e) => e);
+    expect(none.name).toBe('ValidationError'); // NONE over the limit: Bedrock refuses
     const marengo = 'us.twelvelabs.marengo-embed-2-7-v1:0';
+    const marengoText = words(100); // Marengo 2.7: 77 tokens
     const marengoResponse = await embedding({
       model: `bedrock/${marengo}`,
-      input: 'short',
-      textTruncate: 'none',
+      input: marengoText,
+      textTruncate: 'end',
       ...aws,
     });
-    expect(marengoResponse.data[0]!.embedding).toEqual(
-      emu.expectedEmbedding(marengo, 'short', { truncate: 'none' }),
-    );
+    // `end` keeps the first 77 tokens (one per word here).
+    expect(marengoResponse.data[0]!.embedding).toEqual(emu.expectedEmbedding(marengo, words(77)));
+    const marengoNone = await embedding({
+      model: `bedrock/${marengo}`,
+      input: marengoText,
+      textTruncate: 'none',
+      ...aws,
+    }).catch((e) => e);
+    expect(marengoNone.name).toBe('ValidationError');
   });
 
   it("rejects another model's spelling, naming the model's own, before any request", async () => {

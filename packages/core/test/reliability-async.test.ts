@@ -16,6 +16,7 @@ import {
 } from '@bedrock-embeddings/core';
 import { type Emulator, expectedSegments, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort } from './reliability-helpers.js';
 
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
 const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
@@ -258,7 +259,7 @@ describe('S3 read failures', () => {
       endpoint: emu.endpoint,
       region: emu.region,
       credentials: emu.credentials,
-      s3Endpoint: 'http://127.0.0.1:9',
+      s3Endpoint: `http://127.0.0.1:${await closedPort()}`,
       retry: { baseDelayMs: 5, maxDelayMs: 50 },
     });
     await errorKeepingArn(
@@ -268,7 +269,7 @@ describe('S3 read failures', () => {
     );
   });
 
-  it('the output bucket gone: AsyncOutputError with the ARN', async () => {
+  it('the output bucket gone: the job fails (AsyncJobFailedError with the ARN) naming the bucket', async () => {
     const job = await bedrock.startAsyncEmbed({
       model: MARENGO_30,
       input: MARENGO_VIDEO,

@@ -510,7 +510,15 @@ describe('client options', () => {
     ['maxConcurrency 0', { maxConcurrency: 0 }, /`maxConcurrency` must be a positive integer/],
     ['requestTimeoutMs 1.5', { requestTimeoutMs: 1.5 }, /`requestTimeoutMs` must be a positive integer/],
   ] as const)('%s is a ValidationError', (_name, options, problem) => {
-    expect(() => createBedrockEmbeddings({ endpoint: emu.endpoint, ...options })).toThrow(problem);
+    let error: unknown;
+    try {
+      createBedrockEmbeddings({ endpoint: emu.endpoint, ...options });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toMatch(problem);
+    expect((error as ValidationError).parameter).toBe(Object.keys(options)[0]);
   });
 
   it('an invalid region is a typed error before any request', async () => {

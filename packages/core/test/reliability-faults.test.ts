@@ -18,10 +18,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   describeRun,
   distinctTexts,
+  FAULT_KINDS,
   FAULT_RUN_CLIENT,
   FAULT_RUN_MODELS,
   faultRun,
   mismatches,
+  recordingClient,
 } from './reliability-helpers.js';
 
 const TITAN = 'amazon.titan-embed-text-v2:0';
@@ -59,7 +61,8 @@ describe('fault run (default size)', () => {
     expect(figures.mismatched).toEqual([]);
     expect(figures.vectorsChecked).toBe(figures.inputs);
     expect(figures.distinct).toBe(figures.inputs);
-    expect(figures.faults).toBeGreaterThan(0);
+    // Of every kind: each of the six kinds was injected at least once.
+    for (const kind of FAULT_KINDS) expect(figures.faultsByKind[kind], kind).toBeGreaterThan(0);
     // Every fault costs one more request; a timed-out attempt may cost one more than that.
     expect(figures.retries).toBeGreaterThanOrEqual(figures.faults);
   });
@@ -74,6 +77,9 @@ describe('a ready client at the SDK defaults (HTTP/2, one connection per request
       credentials: emu.credentials,
       maxAttempts: 1,
     });
+    // The SDK's default handler for Bedrock Runtime is HTTP/2: an injected reset reaches it as a
+    // session error (the socket under the HTTP/2 session is destroyed), not as an HTTP/1.1 ECONNRESET.
+    expect((runtime.config.requestHandler as object).constructor.name).toBe('NodeHttp2Handler');
     const bedrock = createBedrockEmbeddings({ client: runtime, ...FAULT_RUN_CLIENT });
     const figures = await faultRun({
       emu,
@@ -86,7 +92,9 @@ describe('a ready client at the SDK defaults (HTTP/2, one connection per request
     console.log(describeRun(figures));
     expect(figures.mismatched).toEqual([]);
     expect(figures.distinct).toBe(figures.inputs);
-    expect(figures.faults).toBeGreaterThan(0);
+    expect(figures.faultsByKind.reset).toBeGreaterThan(0);
+    // One connection per request (the HTTP/2 handler's disableConcurrentStreams): HTTP/2 throughout.
+    expect(emu.stats().connections).toBeGreaterThanOrEqual(figures.requests);
   });
 });
 
@@ -128,20 +136,25 @@ describe('persistent failure', () => {
   }, async () => {
     emu.reset();
     emu.configure({ faults: undefined, quotas: { [TITAN]: { requestsPerMinute: 2 } } });
-    const bedrock = client({ maxConcurrency: 4, retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+    const rec = recordingClient(emu, 4);
+    const bedrock = createBedrockEmbeddings({
+      client: rec.client,
+      ...FAULT_RUN_CLIENT,
+      maxConcurrency: 4,
+      retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+    });
     const error = await bedrock.embed({ model: TITAN, inputs: distinctTexts(50, 'quota') }).catch((e) => e);
+    const sentAtRejection = rec.sent();
     emu.configure({ quotas: {} });
     expect(error).toBeInstanceOf(ThrottlingError);
     expect((error as ThrottlingError).attempts).toBe(4);
     // Two requests pass the quota; the first request to exhaust its 4 attempts fails the call, which
-    // cancels the others. Requests already written may still reach the server a moment later (it
-    // reads them in a later turn of the event loop); after that, nothing more is sent.
+    // cancels the others: at most 4 workers of at most 4 attempts each, plus the 2 that passed.
     expect(emu.stats().throttled).toBeGreaterThanOrEqual(4);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const { total } = emu.stats().requests;
-    expect(total).toBeLessThanOrEqual(2 + 4 * 4);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(emu.stats().requests.total).toBe(total);
+    expect(sentAtRejection).toBeLessThanOrEqual(2 + 4 * 4);
+    // Drain: a follow-up call queues behind anything the failed call left; nothing else is sent.
+    await bedrock.embed({ model: TITAN, inputs: ['drain'] });
+    expect(rec.sent()).toBe(sentAtRejection + 1);
   });
 
   it('a 403 is never retried, whatever the retry settings', async () => {

@@ -2,8 +2,12 @@
  * Shared by the reliability tests: distinct texts, exact comparison of many vectors with the
  * emulator's expected ones, fault figures, and a scan of errors and captured output for secrets.
  */
+import { Agent } from 'node:http';
+import { createServer } from 'node:net';
 import { inspect } from 'node:util';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Emulator, FaultKind } from '@bedrock-embeddings/emulator';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Every fault kind the emulator injects. */
 export const FAULT_KINDS: FaultKind[] = [
@@ -225,4 +229,68 @@ export function describeRun(figures: FaultRunFigures): string {
     `${figures.requests} sent (${figures.retries} retries), ${figures.faults} faults injected (${kinds}), ` +
     `${figures.vectorsChecked} vectors checked, ${figures.mismatched.length} wrong`
   );
+}
+
+/**
+ * A Bedrock Runtime client (keep-alive HTTP/1.1, as the core builds its own) that logs every request
+ * it starts, through an SDK middleware: "nothing more was sent" is then counted where requests are
+ * sent, not guessed from what reached the server within a window. Pass it as `client`.
+ */
+export function recordingClient(emu: Emulator, maxSockets = 16) {
+  const starts: Array<{ afterAbort: boolean }> = [];
+  let watched: AbortSignal | undefined;
+  const client = new BedrockRuntimeClient({
+    endpoint: emu.endpoint,
+    region: emu.region,
+    credentials: emu.credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets }) }),
+  });
+  client.middlewareStack.add(
+    (next) => (args) => {
+      starts.push({ afterAbort: watched?.aborted === true });
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'recordStarts', priority: 'low' },
+  );
+  return {
+    client,
+    /** Requests started so far. */
+    sent: () => starts.length,
+    /** Requests started after `signal` (see {@link watch}) aborted. */
+    sentAfterAbort: () => starts.filter((start) => start.afterAbort).length,
+    /** Marks the signal whose abort {@link sentAfterAbort} counts from. */
+    watch(signal: AbortSignal) {
+      watched = signal;
+    },
+  };
+}
+
+/** A loopback port this test bound and closed, so nothing listens on it (unlike a guessed one). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Runs `body` with environment variables set (`undefined` removes one), restoring each afterwards. */
+export async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return await body();
+  } finally {
+    apply(saved);
+  }
 }

@@ -145,6 +145,21 @@ describe('resolveModel: every id form', () => {
   });
 });
 
+describe('resolveModel: every geo prefix', () => {
+  it.each(['us', 'eu', 'apac', 'global', 'us-gov', 'jp', 'au'])(
+    '%s. profile ids route to the base model',
+    (geo) => {
+      expect(resolveModel(`${geo}.${COHERE_V4}`)).toMatchObject({ baseModelId: COHERE_V4, family: 'cohere' });
+      expect(
+        resolveModel(`arn:aws:bedrock:us-east-1:123456789012:inference-profile/${geo}.${COHERE_V4}`),
+      ).toMatchObject({
+        baseModelId: COHERE_V4,
+        region: 'us-east-1',
+      });
+    },
+  );
+});
+
 describe('resolveModel: opaque ids', () => {
   it('routes an application inference profile ARN with family and baseModel, region from the ARN', () => {
     const resolved = resolveModel(APP_PROFILE, { family: 'cohere', baseModel: COHERE_V4 });
@@ -154,6 +169,15 @@ describe('resolveModel: opaque ids', () => {
       family: 'cohere',
       idType: 'opaque',
       region: 'us-east-1',
+    });
+    // A region no default would give: only reading the ARN yields it.
+    const elsewhere = APP_PROFILE.replace('us-east-1', 'ap-southeast-4');
+    expect(resolveModel(elsewhere, { family: 'cohere', baseModel: COHERE_V4 })).toMatchObject({
+      modelId: elsewhere,
+      region: 'ap-southeast-4',
+    });
+    expect(resolveModel(`arn:aws:bedrock:eu-north-1::foundation-model/${COHERE_V4}`)).toMatchObject({
+      region: 'eu-north-1',
     });
   });
 

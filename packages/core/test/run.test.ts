@@ -13,6 +13,12 @@ function awsError(name: string, status: number, headers: Record<string, string> 
   });
 }
 
+// Tests that fake the clock or spy on timers leave nothing behind for the next.
+afterEach(() => {
+  vi.restoreAllMocks(); // first: a timer spy restores the fake timer it wrapped
+  vi.useRealTimers();
+});
+
 const options = (maxAttempts: number) => ({
   policy: retryPolicy({ maxAttempts, baseDelayMs: 1, maxDelayMs: 5 }),
   signal: new AbortController().signal,
@@ -66,18 +72,55 @@ describe('withRetry', () => {
   });
 
   it("waits for the server's retry-after instead of its own backoff", async () => {
+    // The delays the retry layer chooses, read from the timers it sets (the clock is fake): with
+    // Math.random pinned near 1 its own backoff would be ~60 s; retry-after says 2 s, then 0.
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout);
     let calls = 0;
-    // Backoff of up to a minute: only retry-after: 0 lets this finish within the test timeout.
-    const result = await withRetry(
+    const retryAfter = ['2', '0'];
+    const result = withRetry(
       async () => {
         calls++;
-        if (calls < 3) throw awsError('ThrottlingException', 429, { 'retry-after': '0' });
+        if (calls <= retryAfter.length) {
+          throw awsError('ThrottlingException', 429, { 'retry-after': retryAfter[calls - 1]! });
+        }
         return 'ok';
       },
       { ...options(5), policy: retryPolicy({ maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 }) },
     );
-    expect(result).toBe('ok');
-  }, 10_000);
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toBe('ok');
+    // Each attempt arms its 1,000 ms deadline; between attempts the sleep is retry-after's.
+    expect(delays.filter((ms) => ms !== 1_000)).toEqual([2_000, 0]);
+    expect(calls).toBe(3);
+  });
+
+  it('caps a retry-after above maxDelayMs at maxDelayMs', async () => {
+    vi.useFakeTimers();
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout);
+    let calls = 0;
+    const result = withRetry(
+      async () => {
+        if (++calls === 1) throw awsError('ThrottlingException', 429, { 'retry-after': '30' });
+        return 'ok';
+      },
+      { ...options(3), policy: retryPolicy({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 750 }) },
+    );
+    await vi.runAllTimersAsync();
+    await expect(result).resolves.toBe('ok');
+    expect(delays.filter((ms) => ms !== 1_000)).toEqual([750]);
+  });
 
   it('never retries a 400, and maps it with the attempts', async () => {
     let calls = 0;

@@ -241,24 +241,33 @@ export class AsyncJobs {
       throw constraintViolation(String(maxResultsParam), 'maxResults', 'Member must be between 1 and 1000');
     }
     const nextToken = query.get('nextToken');
-    const offset = nextToken === null ? 0 : decodeToken(nextToken);
+    const resumeAfter = nextToken === null ? undefined : decodeToken(nextToken);
 
+    // Jobs sort by (submitTime, sequence); the token names the last job returned, so jobs submitted
+    // while a client pages (they sort first when Descending) neither repeat nor shift the next page.
     const direction = sortOrder === 'Ascending' ? 1 : -1;
+    const order = (a: JobKey, b: JobKey) =>
+      direction * (a.submitTime.getTime() - b.submitTime.getTime() || a.sequence - b.sequence);
     const matching = [...this.jobs.values()]
       .filter(
         (job) =>
           (status === null || job.status === status) &&
           (afterTime === undefined || job.submitTime.getTime() > afterTime) &&
-          (beforeTime === undefined || job.submitTime.getTime() < beforeTime),
+          (beforeTime === undefined || job.submitTime.getTime() < beforeTime) &&
+          (resumeAfter === undefined || order(job, resumeAfter) > 0),
       )
-      .sort(
-        (a, b) => direction * (a.submitTime.getTime() - b.submitTime.getTime() || a.sequence - b.sequence),
-      );
-    const page = matching.slice(offset, offset + maxResults);
-    const end = offset + page.length;
+      .sort(order);
+    const page = matching.slice(0, maxResults);
+    const last = page.at(-1);
     return {
       asyncInvokeSummaries: page.map(describe),
-      ...(end < matching.length ? { nextToken: Buffer.from(`offset:${end}`).toString('base64url') } : {}),
+      ...(last && matching.length > page.length
+        ? {
+            nextToken: Buffer.from(`after:${last.submitTime.getTime()}:${last.sequence}`).toString(
+              'base64url',
+            ),
+          }
+        : {}),
     };
   }
 
@@ -317,10 +326,13 @@ export class AsyncJobs {
   }
 }
 
-function decodeToken(token: string): number {
-  const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
+/** The sort key of a job: a token carries the last one returned. */
+type JobKey = Pick<Job, 'submitTime' | 'sequence'>;
+
+function decodeToken(token: string): JobKey {
+  const match = /^after:(\d+):(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
   if (!match) throw validation('The nextToken is not valid.');
-  return Number(match[1]);
+  return { submitTime: new Date(Number(match[1])), sequence: Number(match[2]) };
 }
 
 /** A job as GetAsyncInvoke and ListAsyncInvokes return it (RFC 3339 timestamps). */

@@ -28,6 +28,8 @@ const USAGE = `Usage: bedrock-emulator [options]
   --async-duration-ms <n>       how long async jobs stay InProgress (default 200)
   --fail-async-jobs <message>   make async jobs fail with this message
   --fail-async-match <text>     ... only those whose modelInput JSON contains this text
+  --batch-state-ms <n>          how long a batch job stays in each state (default 100)
+  --batch-min-records <n>       minimum records per batch job (default 100)
   --bucket <name>               create this bucket in the built-in S3; repeatable
   --s3-endpoint <url>           write async output to this S3-compatible server instead
   --verbose                     print one line per request
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
       'async-duration-ms': { type: 'string' },
       'fail-async-jobs': { type: 'string' },
       'fail-async-match': { type: 'string' },
+      'batch-state-ms': { type: 'string' },
+      'batch-min-records': { type: 'string' },
       bucket: { type: 'string', multiple: true },
       's3-endpoint': { type: 'string' },
       verbose: { type: 'boolean' },
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
   const faultRate = number('fault-rate', values['fault-rate']);
   const faultSeed = number('fault-seed', values['fault-seed']);
   const asyncJobDurationMs = number('async-duration-ms', values['async-duration-ms']);
+  const batchJobStateMs = number('batch-state-ms', values['batch-state-ms']);
+  const batchMinRecords = number('batch-min-records', values['batch-min-records']);
 
   const emulator = await startEmulator({
     port: number('port', values.port) ?? 8877,
@@ -141,6 +147,8 @@ async function main(): Promise<void> {
         }
       : {}),
     ...(asyncJobDurationMs !== undefined ? { asyncJobDurationMs } : {}),
+    ...(batchJobStateMs !== undefined ? { batchJobStateMs } : {}),
+    ...(batchMinRecords !== undefined ? { batchMinRecords } : {}),
     ...(values['fail-async-jobs']
       ? {
           failAsyncJobs: {

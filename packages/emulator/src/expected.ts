@@ -6,7 +6,7 @@
  */
 import { ModelResolver } from './model-ids.js';
 import { models } from './models/index.js';
-import { imageInfo } from './models/media.js';
+import { imageInfo, type MediaContainer, mediaContainer } from './models/media.js';
 import type { EmulatedModel, OutputFile } from './models/types.js';
 
 /**
@@ -139,10 +139,26 @@ function required(media: ExpectedMedia | undefined, what: string): ExpectedMedia
   return media;
 }
 
-/** The image format from the bytes, or from an S3 URI's extension (default png). */
+/** A format name for each container, for inline video and audio whose bytes name no finer format. */
+const FORMAT_OF_CONTAINER: Partial<Record<MediaContainer, string>> = {
+  'iso-bmff': 'mp4',
+  matroska: 'mkv',
+  flv: 'flv',
+  mpeg: 'mpeg',
+  asf: 'wmv',
+  mp3: 'mp3',
+  wav: 'wav',
+  ogg: 'ogg',
+};
+
+/** The media format from the bytes, or from an S3 URI's extension (default `fallback`). */
 function formatOf(media: ExpectedMedia, fallback: string): string {
   const b64 = base64Of(media);
-  if (b64 !== undefined) return imageInfo(Buffer.from(b64, 'base64'))?.format ?? fallback;
+  if (b64 !== undefined) {
+    const bytes = Buffer.from(b64, 'base64');
+    const container = mediaContainer(bytes);
+    return imageInfo(bytes)?.format ?? (container && FORMAT_OF_CONTAINER[container]) ?? fallback;
+  }
   const uri = s3Of(media)?.uri as string;
   const ext = /\.([a-z0-9]+)$/i.exec(uri)?.[1]?.toLowerCase();
   return ext === 'jpg' ? 'jpeg' : (ext ?? fallback);

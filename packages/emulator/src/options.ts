@@ -13,8 +13,23 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'hang',
 ];
 
-/** The Bedrock Runtime operations the emulator serves. */
-export type Operation = 'InvokeModel' | 'StartAsyncInvoke' | 'GetAsyncInvoke' | 'ListAsyncInvokes';
+/**
+ * The operations the emulator serves: Bedrock Runtime's, and those of the routes served beside it
+ * (control plane: `GetInferenceProfile`, `ListInferenceProfiles`, `GetFoundationModel`,
+ * `ListFoundationModels`; see control-plane.ts).
+ */
+export type Operation =
+  | 'InvokeModel'
+  | 'StartAsyncInvoke'
+  | 'GetAsyncInvoke'
+  | 'ListAsyncInvokes'
+  | 'GetInferenceProfile'
+  | 'ListInferenceProfiles'
+  | 'GetFoundationModel'
+  | 'ListFoundationModels'
+  | 'Rerank'
+  | import('./batch-jobs.js').BatchOperation
+  | (string & {});
 
 /** AWS access key credentials (SigV4). */
 export interface EmulatorCredentials {
@@ -89,6 +104,13 @@ export interface EmulatorOptions {
   asyncJobDurationMs?: number;
   /** Makes matching async jobs fail (see also the `emulator:fail` job tag in the README). */
   failAsyncJobs?: AsyncFailureRule;
+  /**
+   * How long a batch inference job stays in each of its states (Submitted, Validating, Scheduled,
+   * InProgress; default 100 ms), so a job takes about four times this to finish.
+   */
+  batchJobStateMs?: number;
+  /** Minimum records per batch inference job (default 100, AWS's default quota). */
+  batchMinRecords?: number;
   /** Application inference profile ARNs and the base model id each one routes to. */
   applicationProfiles?: Record<string, string>;
   /** Buckets to create in the built-in S3 at start. */
@@ -136,6 +158,8 @@ export type RuntimeOptions = Pick<
   | 'faults'
   | 'asyncJobDurationMs'
   | 'failAsyncJobs'
+  | 'batchJobStateMs'
+  | 'batchMinRecords'
   | 'applicationProfiles'
   | 'onRequest'
 >;

@@ -6,7 +6,13 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import AWSAccount from 's3rver/lib/models/account.js';
 import type { EmulatorCredentials } from './options.js';
@@ -16,6 +22,12 @@ export interface S3Store {
   endpoint: string;
   /** Writes one object; rejects with the S3 error (e.g. `NoSuchBucket`). */
   put(bucket: string, key: string, body: string): Promise<void>;
+  /** Reads one object as text (batch jobs read their input); rejects with the S3 error. */
+  get(bucket: string, key: string): Promise<string>;
+  /** Every key under `prefix`, across all pages (batch jobs find their input files). */
+  list(bucket: string, prefix: string): Promise<string[]>;
+  /** Whether the bucket exists. */
+  hasBucket(bucket: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +84,30 @@ function storeWith(endpoint: string, s3: S3Client, onStop: () => Promise<void>):
           ContentType: key.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json',
         }),
       );
+    },
+    async get(bucket, key) {
+      const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await response.Body?.transformToString('utf-8')) ?? '';
+    },
+    async list(bucket, prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return keys;
+    },
+    async hasBucket(bucket) {
+      try {
+        await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+        return true;
+      } catch {
+        return false;
+      }
     },
     async stop() {
       s3.destroy();

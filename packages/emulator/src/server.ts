@@ -4,12 +4,22 @@
  * `http2` or an `http` server (the AWS SDK's default handler for Bedrock Runtime is HTTP/2).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import http, { type OutgoingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { AsyncJobs } from './async-jobs.js';
 import { Authenticator } from './auth.js';
-import { BedrockError, validation } from './errors.js';
+import { BatchJobs, batchJobRoutes } from './batch-jobs.js';
+import {
+  type ApplicationProfile,
+  type ApplicationProfileOptions,
+  ApplicationProfiles,
+  controlPlaneRoutes,
+  matchRoute,
+  type Route,
+  type RouteContext,
+} from './control-plane.js';
+import { BedrockError, constraintViolation, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
 import { ModelResolver } from './model-ids.js';
@@ -24,6 +34,7 @@ import type {
   RuntimeOptions,
 } from './options.js';
 import { QuotaTracker } from './quotas.js';
+import { rerank } from './rerank.js';
 import { externalS3, type S3Store, startBuiltInS3 } from './s3.js';
 import { StatsCounter } from './stats.js';
 import { responseJson } from './vectors.js';
@@ -48,6 +59,11 @@ export interface Emulator {
   reset(): void;
   /** Changes behaviour at runtime; fields left out keep their value. */
   configure(options: RuntimeOptions): void;
+  /**
+   * Creates an application inference profile routing to a model or system profile: InvokeModel,
+   * StartAsyncInvoke and the control plane's GetInferenceProfile / ListInferenceProfiles know it.
+   */
+  registerApplicationProfile(options: ApplicationProfileOptions): ApplicationProfile;
   /** The exact vector(s) the emulator returns for a model, input and parameters. */
   readonly expectedEmbedding: typeof expectedEmbedding;
   /** Closes every connection and the built-in S3. */
@@ -88,12 +104,13 @@ function generateApiKey(accountId: string): string {
   return `ABSK${Buffer.from(`BedrockAPIKey-emulator-at-${accountId}:${secret}`).toString('base64')}`;
 }
 
-/** Which operation a method and path call, and its path label (still percent-encoded). */
-function route(method: string, path: string): { operation: Operation | undefined; label: string } {
+/** Which Bedrock Runtime operation a method and path call, and its path label (still percent-encoded). */
+function runtimeRoute(method: string, path: string): { operation: Operation | undefined; label: string } {
   const parts = path.split('/');
   if (method === 'POST' && parts.length === 4 && parts[1] === 'model' && parts[3] === 'invoke') {
     return { operation: 'InvokeModel', label: parts[2]! };
   }
+  if (method === 'POST' && path === '/rerank') return { operation: 'Rerank', label: '' };
   if (parts[1] === 'async-invoke') {
     if (parts.length === 2 && method === 'POST') return { operation: 'StartAsyncInvoke', label: '' };
     if (parts.length === 2 && method === 'GET') return { operation: 'ListAsyncInvokes', label: '' };
@@ -134,8 +151,18 @@ function queryObject(query: URLSearchParams): Record<string, string | string[]> 
   return result;
 }
 
-const isJsonContentType = (headers: IncomingHttpHeaders) =>
-  /^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '');
+const isJson = (mediaType: string) => /^application\/json\s*(;|$)/i.test(mediaType);
+/** Whether an Accept header admits JSON (`application/json`, `application/*` or `*\/*`, any parameters). */
+const acceptsJson = (accept: string) =>
+  accept.split(',').some((range) => /^\s*(application\/json|application\/\*|\*\/\*)\s*(;|$)/i.test(range));
+
+/**
+ * InvokeModel's `modelId` pattern from the Smithy model, anchored as the service applies it (the
+ * model's alternatives are not anchored on their own, yet AWS answers `a/b` with this error).
+ */
+const INVOKE_MODEL_ID_SOURCE =
+  '(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:custom-model-deployment/[a-z0-9]{12})|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|([a-zA-Z0-9-:.]+)';
+const INVOKE_MODEL_ID = new RegExp(`^(${INVOKE_MODEL_ID_SOURCE})$`);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -155,10 +182,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: options.latency ?? {},
     asyncJobDurationMs: options.asyncJobDurationMs ?? 200,
     failAsyncJobs: options.failAsyncJobs,
+    batchJobStateMs: options.batchJobStateMs ?? 100,
+    batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
   };
   const stats = new StatsCounter();
-  const resolver = new ModelResolver(models, options.applicationProfiles);
+  const resolver = new ModelResolver(models);
+  const profiles = new ApplicationProfiles(region, accountId, resolver);
+  profiles.replace(options.applicationProfiles ?? {});
   const quotas = new QuotaTracker(options.quotas);
   const faults = new FaultInjector(options.faults);
   const auth = new Authenticator(options.auth ?? 'verify', region, [credentials], apiKeys);
@@ -173,6 +204,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     durationMs: () => settings.asyncJobDurationMs,
     failureRule: () => settings.failAsyncJobs,
   });
+  const batchJobs = new BatchJobs({
+    region,
+    accountId,
+    resolver,
+    s3,
+    stateMs: () => settings.batchJobStateMs,
+    minRecords: () => settings.batchMinRecords,
+  });
+
+  /** Operations served beside Bedrock Runtime's: one line per capability. */
+  const context: RouteContext = { region, accountId, resolver, models, s3, profiles };
+  const routes: Route[] = [...controlPlaneRoutes(context), ...batchJobRoutes(batchJobs)];
 
   const sockets = new Set<net.Socket>();
   const sessionSockets = new WeakMap<http2.Http2Session, net.Socket>();
@@ -232,13 +275,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function invokeModel(label: string, req: Request, body: Buffer, exchange: Exchange) {
     const requestedId = decodeLabel(label, () => validation('The provided model identifier is invalid.'));
+    if (requestedId.length > 2048 || !INVOKE_MODEL_ID.test(requestedId)) {
+      throw constraintViolation(
+        requestedId,
+        'modelId',
+        `Member must satisfy regular expression pattern: ${INVOKE_MODEL_ID_SOURCE}`,
+      );
+    }
     const { model, baseModelId, viaProfile } = resolver.forInvoke(requestedId);
     exchange.modelId = baseModelId;
     stats.model(baseModelId);
-    if (!isJsonContentType(req.headers)) {
-      throw validation(
-        `The provided Content-Type '${req.headers['content-type'] ?? ''}' is not supported. Use application/json.`,
-      );
+    // boto3 and the AWS CLI send no Content-Type (nor Accept) unless told to; Bedrock reads the body as
+    // JSON then. A type that is given must be JSON.
+    const contentType = req.headers['content-type'];
+    if (contentType && !isJson(contentType)) {
+      throw validation(`The provided Content-Type '${contentType}' is not supported. Use application/json.`);
+    }
+    const accept = req.headers.accept;
+    if (accept && !acceptsJson(accept)) {
+      throw validation(`The provided Accept Type '${accept}' is not supported. Use application/json.`);
     }
     const json = parseJsonBody(body);
     const now = Date.now();
@@ -248,7 +303,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.throttled++;
       throw error;
     }
-    const result = model.invoke(json, { requestedId, baseModelId, viaProfile });
+    const result = model.invoke(json, { requestedId, baseModelId, viaProfile, region });
     try {
       quotas.consume(baseModelId, result.tokens, now);
     } catch (error) {
@@ -265,6 +320,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     send(exchange, 200, payload, headers);
   }
 
+  async function answerRoute(
+    route: Route,
+    rawParams: Record<string, string>,
+    req: Request,
+    query: URLSearchParams,
+    body: Buffer,
+    exchange: Exchange,
+  ) {
+    const params: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(rawParams)) {
+      params[name] = decodeLabel(raw, () => validation(`The provided ${name} is invalid.`));
+    }
+    const answer = await route.handle({
+      method: route.method,
+      params,
+      query,
+      headers: req.headers,
+      body,
+      json: () => parseJsonBody(body),
+      setModel(baseModelId) {
+        exchange.modelId = baseModelId;
+        stats.model(baseModelId);
+      },
+    });
+    send(exchange, answer.status ?? 200, JSON.stringify(answer.body), answer.headers);
+  }
+
   async function handle(req: Request, res: Response) {
     const started = performance.now();
     const exchange: Exchange = { res, requestId: randomUUID() };
@@ -273,7 +355,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
     const method = req.method ?? 'GET';
-    const { operation, label } = route(method, path);
+    const runtime = runtimeRoute(method, path);
+    const matched = runtime.operation ? undefined : matchRoute(routes, method, path);
+    const operation = runtime.operation ?? matched?.route.operation;
+    const label = runtime.label;
     stats.requestStarted(operation ?? 'Unknown');
     res.once('close', () => {
       stats.requestEnded();
@@ -326,7 +411,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
         case 'ListAsyncInvokes':
           return send(exchange, 200, JSON.stringify(jobs.list(query)));
+        case 'Rerank': {
+          const answer = rerank(parseJsonBody(body), region);
+          exchange.modelId = answer.modelId;
+          stats.model(answer.modelId);
+          return send(exchange, 200, JSON.stringify(answer.body));
+        }
       }
+      if (matched) return await answerRoute(matched.route, matched.params, req, query, body, exchange);
     } catch (error) {
       sendError(exchange, error);
     }
@@ -410,6 +502,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials,
     apiKey: apiKeys[0]!,
     expectedEmbedding,
+    registerApplicationProfile: (profile) => profiles.register(profile),
     stats: () => stats.snapshot(),
     reset() {
       releaseHeld();
@@ -417,16 +510,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       quotas.reset();
       faults.reseed();
       jobs.reset();
+      batchJobs.reset();
     },
     configure(changes) {
       if ('latency' in changes) settings.latency = changes.latency ?? {};
       if ('asyncJobDurationMs' in changes) settings.asyncJobDurationMs = changes.asyncJobDurationMs ?? 200;
       if ('failAsyncJobs' in changes) settings.failAsyncJobs = changes.failAsyncJobs;
+      if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
+      if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
-      if ('applicationProfiles' in changes)
-        resolver.setApplicationProfiles(changes.applicationProfiles ?? {});
+      if ('applicationProfiles' in changes) profiles.replace(changes.applicationProfiles ?? {});
     },
     stop() {
       stopping ??= (async () => {
@@ -435,6 +530,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         for (const socket of sockets) socket.destroy();
         await closed;
         await jobs.stop();
+        await batchJobs.close();
         await s3.stop();
       })();
       return stopping;

@@ -314,6 +314,48 @@ describe('ListAsyncInvokes', () => {
   });
 });
 
+describe('ListAsyncInvokes while jobs are submitted', () => {
+  it('pages every job once: jobs submitted between pages neither repeat nor shift the next page', async () => {
+    const other = await startEmulator({ asyncJobDurationMs: 60_000, buckets: ['list-bucket'] });
+    const client = bedrock(other);
+    const submit = async (i: number) => {
+      const { invocationArn } = await client.send(
+        new StartAsyncInvokeCommand({
+          modelId: MARENGO_27,
+          modelInput: MARENGO_INPUT as never,
+          outputDataConfig: { s3OutputDataConfig: { s3Uri: `s3://list-bucket/job-${i}` } },
+        }),
+      );
+      return invocationArn!;
+    };
+    try {
+      const before: string[] = [];
+      for (let i = 0; i < 30; i++) before.push(await submit(i));
+      const seen: string[] = [];
+      const during: string[] = [];
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await client.send(new ListAsyncInvokesCommand({ maxResults: 4, nextToken }));
+        seen.push(...(page.asyncInvokeSummaries ?? []).map((job) => job.invocationArn!));
+        nextToken = page.nextToken;
+        pages++;
+        // Newer jobs sort first (Descending); with an offset token each one would shift a job into
+        // the next page again.
+        during.push(await submit(100 + pages), await submit(200 + pages));
+      } while (nextToken);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual([...before].reverse());
+      expect(pages).toBe(Math.ceil(before.length / 4));
+      const all = await client.send(new ListAsyncInvokesCommand({}));
+      expect(all.asyncInvokeSummaries).toHaveLength(before.length + during.length);
+    } finally {
+      client.destroy();
+      await other.stop();
+    }
+  });
+});
+
 describe('external S3', () => {
   it('writes output to the S3-compatible server given by s3.endpoint', async () => {
     const external = await startEmulator({ buckets: ['external-bucket'] });

@@ -166,6 +166,33 @@ describe('Cohere Embed v4', () => {
     expect(body.inputs).toHaveLength(1);
   });
 
+  it('accepts image_url as a data URI string (AWS page) and as { url } (Cohere API), with one vector', async () => {
+    const page = png(64, 48, 4);
+    const answers = [];
+    for (const image_url of [dataUri(page), { url: dataUri(page) }]) {
+      const { body } = await invoke(V4, {
+        input_type: 'search_document',
+        inputs: [
+          {
+            content: [
+              { type: 'text', text: 'a chart' },
+              { type: 'image_url', image_url },
+            ],
+          },
+        ],
+      });
+      answers.push((body.embeddings as number[][])[0]);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]).toEqual(expectedEmbedding(V4, { text: 'a chart', image: page }));
+    const error = await invokeError(V4, {
+      input_type: 'search_document',
+      inputs: [{ content: [{ type: 'image_url', image_url: 42 }] }],
+    });
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toContain('image_url');
+  });
+
   it('truncates to max_tokens with LEFT and RIGHT', async () => {
     const text = 'one two three four five';
     const right = await invoke(V4, {

@@ -208,6 +208,24 @@ export function webp(width: number, height: number): Uint8Array {
 }
 
 /** Base64 of bytes. */
+/** The first bytes of real media files: enough for the magic-byte checks, nothing to decode. */
+export const MEDIA_HEADERS = {
+  /** ISO BMFF `ftyp` box, brand isom (mp4). */
+  mp4: Uint8Array.from([
+    0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d, 0, 0, 2, 0, 0x69, 0x73, 0x6f, 0x6d,
+  ]),
+  /** EBML header (Matroska/WebM). */
+  webm: Uint8Array.from([
+    0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, 0x77, 0x65, 0x62, 0x6d,
+  ]),
+  /** ID3v2 tag of an MP3 file. */
+  mp3: Uint8Array.from([0x49, 0x44, 0x33, 0x04, 0, 0, 0, 0, 0, 0, 0xff, 0xfb, 0x90, 0x64]),
+  /** RIFF/WAVE header. */
+  wav: Uint8Array.from([
+    0x52, 0x49, 0x46, 0x46, 0x24, 0, 0, 0, 0x57, 0x41, 0x56, 0x45, 0x66, 0x6d, 0x74, 0x20,
+  ]),
+};
+
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /** Euclidean length. */

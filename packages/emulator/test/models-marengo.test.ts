@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedEmbedding, expectedSegments } from '../src/index.js';
 import { mediaDuration } from '../src/models/segments.js';
 import { mediaKey } from '../src/vectors.js';
-import { b64, cosine, jpeg, norm, png, useEmulator } from './models-fixtures.js';
+import { b64, cosine, jpeg, MEDIA_HEADERS, norm, png, useEmulator } from './models-fixtures.js';
 
 const { invoke, invokeError, runAsync } = useEmulator();
 const M27 = 'twelvelabs.marengo-embed-2-7-v1:0';
@@ -317,5 +317,43 @@ describe('Marengo invalid bodies', () => {
     expect(() =>
       expectedSegments(M30, { video: 's3://bucket/v.mp4' }, { embeddingOptions: ['visual-text'] }),
     ).toThrow('visual-text is not a valid enum value');
+  });
+});
+
+describe('Marengo inline video and audio', () => {
+  it('accepts inline video and audio bytes of a known container', async () => {
+    const video = await runAsync(M30, {
+      inputType: 'video',
+      video: { mediaSource: { base64String: b64(MEDIA_HEADERS.mp4) } },
+    });
+    const data = JSON.parse(video.get('output.json') as string).data as Array<{ embedding: number[] }>;
+    expect(data.map((d) => d.embedding)).toEqual(
+      expectedSegments(M30, { video: MEDIA_HEADERS.mp4 }).map((s) => s.embedding),
+    );
+    const audio = await runAsync(M27, {
+      inputType: 'audio',
+      mediaSource: { base64String: b64(MEDIA_HEADERS.mp3) },
+    });
+    expect(JSON.parse(audio.get('output.json') as string).data.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      M30,
+      { inputType: 'video', video: { mediaSource: { base64String: b64(new Uint8Array(16)) } } },
+      'video data is not a supported video format',
+    ],
+    [
+      M30,
+      { inputType: 'audio', audio: { mediaSource: { base64String: b64(MEDIA_HEADERS.mp4.subarray(1)) } } },
+      'audio data is not a supported audio format',
+    ],
+    [
+      M27,
+      { inputType: 'video', mediaSource: { base64String: b64(MEDIA_HEADERS.wav) } },
+      'video data is not a supported video format',
+    ],
+  ])('rejects %s inline media whose bytes are no such media', async (model, input, message) => {
+    await expect(runAsync(model, input)).rejects.toThrow(message);
   });
 });

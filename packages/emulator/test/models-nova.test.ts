@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedEmbedding, expectedSegments } from '../src/index.js';
 import { mediaDuration } from '../src/models/segments.js';
 import { mediaKey } from '../src/vectors.js';
-import { b64, cosine, norm, png, useEmulator, webp } from './models-fixtures.js';
+import { b64, cosine, MEDIA_HEADERS, norm, png, useEmulator, webp } from './models-fixtures.js';
 
 const { invoke, invokeError, runAsync } = useEmulator();
 const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
@@ -319,6 +319,57 @@ describe('Nova SEGMENTED_EMBEDDING of an image', () => {
     expect(expectedSegments(NOVA, { image }, { dimensions: 1024 })).toEqual([
       { embedding: record.embedding, modality: 'IMAGE', segmentIndex: 0, status: 'SUCCESS' },
     ]);
+  });
+});
+
+describe('Nova inline video and audio', () => {
+  const body = (media: Record<string, unknown>) =>
+    single({ embeddingPurpose: 'GENERIC_INDEX', embeddingDimension: 256, ...media });
+  const inline = (bytes: Uint8Array) => ({ bytes: b64(bytes) });
+
+  it('accepts bytes of the declared container (mp4/mov share one, as do mkv/webm)', async () => {
+    for (const format of ['mp4', 'mov']) {
+      const video = { format, embeddingMode: 'AUDIO_VIDEO_COMBINED', source: inline(MEDIA_HEADERS.mp4) };
+      const answer = await invoke(NOVA, body({ video }));
+      expect(answer.body.embeddings).toHaveLength(1);
+    }
+    const webm = { format: 'mkv', embeddingMode: 'AUDIO_VIDEO_COMBINED', source: inline(MEDIA_HEADERS.webm) };
+    expect((await invoke(NOVA, body({ video: webm }))).body.embeddings).toHaveLength(1);
+    const audio = await invoke(NOVA, body({ audio: { format: 'wav', source: inline(MEDIA_HEADERS.wav) } }));
+    expect(audio.body.embeddings).toEqual([
+      {
+        embeddingType: 'AUDIO',
+        embedding: expectedEmbedding(NOVA, { audio: MEDIA_HEADERS.wav }, { dimensions: 256 }),
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'video declared mp4, bytes webm',
+      { video: { format: 'mp4', embeddingMode: 'AUDIO_VIDEO_COMBINED', source: inline(MEDIA_HEADERS.webm) } },
+      'video format is declared as mp4 but the data is matroska',
+    ],
+    [
+      'audio declared mp3, bytes wav',
+      { audio: { format: 'mp3', source: inline(MEDIA_HEADERS.wav) } },
+      'audio format is declared as mp3 but the data is wav',
+    ],
+    [
+      'video that is no video',
+      { video: { format: 'mp4', embeddingMode: 'AUDIO_VIDEO_COMBINED', source: inline(new Uint8Array(16)) } },
+      'video data is not a supported video format',
+    ],
+    [
+      'audio given video bytes',
+      { audio: { format: 'wav', source: inline(MEDIA_HEADERS.webm) } },
+      'audio data is not a supported audio format',
+    ],
+  ])('rejects %s', async (_, media, message) => {
+    const error = await invokeError(NOVA, body(media));
+    expect(error.name).toBe('ValidationException');
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(message);
   });
 });
 

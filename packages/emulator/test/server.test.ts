@@ -113,6 +113,48 @@ describe('errors', () => {
     client.destroy();
   });
 
+  it('reads a body without Content-Type or Accept as JSON (as boto3 and the AWS CLI send it)', async () => {
+    // A Uint8Array body makes fetch send no Content-Type at all.
+    const body = new TextEncoder().encode(JSON.stringify({ inputText: 'no headers' }));
+    const response = await fetch(`${emu.endpoint}/model/${encodeURIComponent(TITAN_V2)}/invoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.apiKey}` },
+      body,
+    });
+    expect(response.status).toBe(200);
+    const json = (await response.json()) as { embedding: number[] };
+    expect(json.embedding).toEqual(emu.expectedEmbedding(TITAN_V2, 'no headers'));
+    for (const accept of ['*/*', 'application/*', 'text/html, application/json;q=0.9']) {
+      const ok = await raw(`/model/${encodeURIComponent(TITAN_V2)}/invoke`, {
+        body: JSON.stringify({ inputText: 'x' }),
+        headers: { accept },
+      });
+      expect(ok.response.status).toBe(200);
+    }
+  });
+
+  it('rejects a Content-Type or Accept that is given and is not JSON', async () => {
+    const path = `/model/${encodeURIComponent(TITAN_V2)}/invoke`;
+    const body = JSON.stringify({ inputText: 'x' });
+    const wrongType = await raw(path, { body, headers: { 'content-type': 'text/plain' } });
+    expect(wrongType.response.status).toBe(400);
+    expect(wrongType.response.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(wrongType.json.message).toMatch(/Content-Type 'text\/plain' is not supported/);
+    const wrongAccept = await raw(path, { body, headers: { accept: 'text/plain' } });
+    expect(wrongAccept.response.status).toBe(400);
+    expect(wrongAccept.json.message).toMatch(/Accept Type 'text\/plain' is not supported/);
+  });
+
+  it.each(['a/b', 'has space', 'arn:aws:bedrock:us-east-1::foundation-mode/x', 'x'.repeat(2049)])(
+    "answers a model id breaking AWS's pattern (%s) with 400 ValidationException",
+    async (id) => {
+      const error = await failure(invoke(bedrock(emu), id, { inputText: 'x' }));
+      expect(error.name).toBe('ValidationException');
+      expect(error.$metadata.httpStatusCode).toBe(400);
+      expect(error.message).toMatch(/at 'modelId' failed to satisfy constraint/);
+    },
+  );
+
   it('answers a model body error with ValidationException 400 and a message', async () => {
     const error = await failure(invoke(bedrock(emu), TITAN_V2, { inputText: 'x', dimensions: 7 }));
     expect(error.name).toBe('ValidationException');

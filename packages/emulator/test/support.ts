@@ -1,4 +1,6 @@
 /** Real AWS SDK clients pointed at an emulator, shared by the emulator's HTTP-layer tests. */
+
+import { spawn } from 'node:child_process';
 import {
   BedrockRuntimeClient,
   type BedrockRuntimeClientConfig,
@@ -74,3 +76,25 @@ export const TITAN_V2 = 'amazon.titan-embed-text-v2:0';
 export const COHERE_V4 = 'cohere.embed-v4:0';
 export const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
 export const NOVA = 'amazon.nova-2-multimodal-embeddings-v1:0';
+
+/** Runs a command to its end; resolves its exit code and output (never rejects on a non-zero exit). */
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', (error) => resolve({ code: null, stdout, stderr: String(error) }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}

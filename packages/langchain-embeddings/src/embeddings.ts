@@ -245,24 +245,25 @@ export class BedrockEmbeddings extends Embeddings {
         parameter: 'outputS3Uri',
       });
     }
-    const combined = this.#combineSignal(signal);
-    const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
-      ...this.#params,
-      ...job,
-      input,
-      outputS3Uri: target,
-      purpose: purpose ?? 'document',
-      signal: combined,
+    return this.#withSignal(signal, async (combined) => {
+      const { invocationArn, warnings } = await this.bedrock.startAsyncEmbed({
+        ...this.#params,
+        ...job,
+        input,
+        outputS3Uri: target,
+        purpose: purpose ?? 'document',
+        signal: combined,
+      });
+      await this.bedrock.waitForAsyncEmbed(invocationArn, {
+        pollIntervalMs,
+        maxPollIntervalMs,
+        timeoutMs,
+        onPoll,
+        signal: combined,
+      });
+      const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
+      return { ...results, warnings };
     });
-    await this.bedrock.waitForAsyncEmbed(invocationArn, {
-      pollIntervalMs,
-      maxPollIntervalMs,
-      timeoutMs,
-      onPoll,
-      signal: combined,
-    });
-    const results = await this.bedrock.getAsyncEmbedResults(invocationArn, { signal: combined });
-    return { ...results, warnings };
   }
 
   async #embed(
@@ -271,20 +272,40 @@ export class BedrockEmbeddings extends Embeddings {
     options: BedrockEmbeddingsCallOptions | undefined,
   ): Promise<number[][]> {
     const onProgress = options?.onProgress ?? this.#onProgress;
-    const { embeddings, ...info } = await this.bedrock.embed({
-      ...this.#params,
-      inputs,
-      purpose,
-      signal: this.#combineSignal(options?.signal),
-      ...(onProgress === undefined ? {} : { onProgress }),
+    return this.#withSignal(options?.signal, async (signal) => {
+      const { embeddings, ...info } = await this.bedrock.embed({
+        ...this.#params,
+        inputs,
+        purpose,
+        signal,
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
+      this.lastResult = info;
+      return embeddings;
     });
-    this.lastResult = info;
-    return embeddings;
   }
 
-  #combineSignal(signal: AbortSignal | undefined): AbortSignal | undefined {
-    if (!signal) return this.#signal;
-    if (!this.#signal) return signal;
-    return AbortSignal.any([this.#signal, signal]);
+  /**
+   * Runs `run` under the constructor's signal and the call's. Both: a controller of this call's,
+   * whose listeners are removed when it ends (`AbortSignal.any` would leave a trace per call on the
+   * long-lived constructor signal).
+   */
+  async #withSignal<T>(
+    call: AbortSignal | undefined,
+    run: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    const own = this.#signal;
+    if (!call || !own) return run(call ?? own);
+    const both = new AbortController();
+    const forward = () => both.abort((own.aborted ? own : call).reason);
+    if (own.aborted || call.aborted) forward();
+    own.addEventListener('abort', forward);
+    call.addEventListener('abort', forward);
+    try {
+      return await run(both.signal);
+    } finally {
+      own.removeEventListener('abort', forward);
+      call.removeEventListener('abort', forward);
+    }
   }
 }

@@ -39,3 +39,9 @@ export type {
   EmbedMediaResult,
 } from './embeddings.js';
 export { BedrockEmbeddings } from './embeddings.js';
+export {
+  BedrockRerank,
+  type BedrockRerankParams,
+  type RankedDocument,
+  RELEVANCE_SCORE_KEY,
+} from './rerank.js';

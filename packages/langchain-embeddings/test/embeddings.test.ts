@@ -5,6 +5,7 @@ import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
 import { InMemoryStore } from '@langchain/core/stores';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { exposedText, secretsIn } from '../../core/test/reliability-helpers.js';
 import {
   AbortError,
   BedrockEmbeddings,
@@ -121,6 +122,21 @@ describe('BedrockEmbeddings is a LangChain Embeddings', () => {
     const [vector] = await embeddings.embedDocuments([texts[1]!]);
     expect(vector).toHaveLength(256);
     expect(vector).toEqual(expectedVector(emu, 'amazon.titan-embed-text-v2:0', texts[1]!, undefined, 256));
+    // normalize: false gives the unnormalised vector (its length is not 1).
+    const raw = embeddingsFor({ model: 'amazon.titan-embed-text-v2:0', normalize: false });
+    const [unnormalised] = await raw.embedDocuments([texts[1]!]);
+    expect(unnormalised).toEqual(
+      emu.expectedEmbedding('amazon.titan-embed-text-v2:0', texts[1]!, { normalize: false }),
+    );
+    expect(Math.hypot(...unnormalised!)).toBeGreaterThan(1.01);
+    // truncate on a text over Cohere v3's 512 tokens: only the kept part is embedded.
+    const long = Array.from({ length: 600 }, (_, i) => `w${i % 9}`).join(' ');
+    const cut = embeddingsFor({ model: 'cohere.embed-english-v3', truncate: 'start' });
+    const [truncated] = await cut.embedDocuments([long]);
+    expect(truncated).toEqual(emu.expectedEmbedding('cohere.embed-english-v3', long, { truncate: 'START' }));
+    expect(truncated).not.toEqual(
+      emu.expectedEmbedding('cohere.embed-english-v3', long, { truncate: 'END' }),
+    );
   });
 
   it('reports the last call: usage, requests and warnings', async () => {
@@ -291,7 +307,8 @@ describe('errors', () => {
     const error = await embeddings.embedQuery('hello').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toMatchObject({ statusCode: 403 });
-    expect(String((error as Error).message)).not.toContain('not-the-secret-at-all');
+    // Not in the message, nor anywhere down the cause chain, its properties, JSON or inspect output.
+    expect(secretsIn(exposedText(error), ['not-the-secret-at-all'])).toEqual([]);
     expect(invokeCount()).toBe(1);
   });
 });

@@ -12,6 +12,7 @@ import {
   exposedText,
   FAULT_RUN_MODELS,
   faultRun,
+  recordingClient,
   secretsIn,
 } from '../../core/test/reliability-helpers.js';
 import { AbortError, BedrockEmbeddings, ServiceError, ThrottlingError } from '../src/index.js';
@@ -78,28 +79,31 @@ it('an abort in the middle of embedDocuments rejects with AbortError and stops s
   process.on('unhandledRejection', onUnhandled);
   try {
     const controller = new AbortController();
+    const rec = recordingClient(emu, 8);
+    rec.watch(controller.signal);
     const embeddings = new BedrockEmbeddings({
       model: FAULT_RUN_MODELS.titan,
-      endpoint: emu.endpoint,
-      region: emu.region,
-      credentials: emu.credentials,
+      client: rec.client,
       maxConcurrency: 8,
       signal: controller.signal,
     });
-    let requestsAtAbort = 0;
     emu.configure({
       onRequest: () => {
-        if (emu.stats().requests.total >= 200 && !controller.signal.aborted) {
-          requestsAtAbort = emu.stats().requests.total;
-          controller.abort();
-        }
+        if (emu.stats().requests.total >= 200 && !controller.signal.aborted) controller.abort();
       },
     });
     const error = await embeddings.embedDocuments(distinctTexts(2_000, 'abort')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // Requests already on the wire at the abort may still arrive; nothing is started after it.
-    expect(emu.stats().requests.total).toBeLessThanOrEqual(requestsAtAbort + 8);
+    const sentAtRejection = rec.sent();
+    // Nothing is started after the abort (counted where requests are sent, by an SDK middleware).
+    expect(rec.sentAfterAbort()).toBe(0);
+    expect(sentAtRejection).toBeLessThan(2_000);
+    // The call settled only once none of its requests was in flight: a follow-up through the same
+    // SDK client is the only request sent from here on.
+    const after = new BedrockEmbeddings({ model: FAULT_RUN_MODELS.titan, client: rec.client });
+    await after.embedQuery('drain');
+    expect(rec.sent()).toBe(sentAtRejection + 1);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(unhandled).toEqual([]);
   } finally {
     process.off('unhandledRejection', onUnhandled);

@@ -9,7 +9,7 @@ import { createServer } from './server.js';
 
 const USAGE = `Usage: bedrock-embeddings-server --config <config.yaml> [--port 4000] [--host 127.0.0.1]
 
-An OpenAI-compatible embeddings server (POST /v1/embeddings, GET /v1/models, /health) for the
+An OpenAI-compatible embeddings gateway (POST /v1/embeddings, GET /v1/models, /health, /metrics) for the
 AWS Bedrock models of a LiteLLM-style config.yaml.`;
 
 async function main(): Promise<number> {

@@ -16,6 +16,9 @@ import {
 } from '@bedrock-embeddings/core';
 import { parse as parseYaml } from 'yaml';
 import { checkModelParam, MODEL_PARAM_NAMES, type ModelParams, toCoreParams } from './model-params.js';
+import { HttpError } from './openai.js';
+import { type RerankDeployment, rerankerOf } from './rerank.js';
+import { type RouterSettings, type RouterSettingsConfig, resolveRouterSettings } from './router/settings.js';
 
 /** A model's `litellm_params`: the Bedrock model, how to reach it, and its parameter defaults. */
 export interface LiteLLMParams extends ModelParams {
@@ -41,6 +44,12 @@ export interface LiteLLMParams extends ModelParams {
   timeout?: number;
   /** Requests to Bedrock in flight at once for this model's client (default: the core's, 16). */
   max_parallel_requests?: number;
+  /** simple-shuffle: this deployment's share of its alias's traffic, relative to the others'. */
+  weight?: number;
+  /** Requests per minute this deployment takes (simple-shuffle weight, usage-based-routing headroom). */
+  rpm?: number;
+  /** Input tokens per minute this deployment takes (usage-based-routing headroom). */
+  tpm?: number;
 }
 
 /** One entry of `model_list`: an alias clients name in `model`, and the Bedrock model behind it. */
@@ -49,18 +58,29 @@ export interface ModelEntry {
   model_name: string;
   /** The Bedrock model behind the alias, its credentials and its parameters. */
   litellm_params: LiteLLMParams;
+  /** LiteLLM's deployment metadata. */
+  model_info?: {
+    /** Names the deployment in metrics and `/health` (default `<alias>#<n>`). */
+    id?: string;
+    /** LiteLLM's `mode` (`embedding`); accepted, not used. */
+    mode?: string;
+  };
 }
 
 /** LiteLLM's proxy configuration, the fields this server understands. */
 export interface ServerConfig {
-  /** The models the server offers, one alias each. */
+  /** The models the server offers; entries sharing a `model_name` are deployments of one alias. */
   model_list: ModelEntry[];
+  /** How requests are spread over an alias's deployments, retried and failed over. */
+  router_settings?: RouterSettingsConfig;
   /** Server-wide settings: access key and request size. */
   general_settings?: {
     /** Clients must send `Authorization: Bearer <master_key>`. */
     master_key?: string;
     /** Largest accepted request body in MB (default 32); larger ones get 413. */
     max_request_size_mb?: number;
+    /** Origins browsers may call the server from (CORS): a list, or `'*'` (default, as LiteLLM). */
+    cors_allowed_origins?: string | string[];
   };
   /** Defaults for every model. */
   litellm_settings?: {
@@ -70,6 +90,8 @@ export interface ServerConfig {
     num_retries?: number;
     /** Per-request timeout in seconds (default: the core's, 60). */
     request_timeout?: number;
+    /** As `router_settings.fallbacks` (LiteLLM accepts both places). */
+    fallbacks?: Record<string, string[]>[];
   };
 }
 
@@ -86,8 +108,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** A model alias ready to serve: the resolved model, its client options and parameter defaults. */
+/** One deployment of a model alias: the resolved model, its client options and parameter defaults. */
 export interface Deployment {
+  /** Names the deployment in metrics and logs: `model_info.id`, else `<alias>#<n>` (n from 1, in configuration order). */
+  id: string;
   /** The alias, as in `model_list`. */
   modelName: string;
   /** `litellm_params.model` as configured. */
@@ -100,12 +124,37 @@ export interface Deployment {
   clientKey: string;
   /** Default model parameters; a request's own override them. */
   params: ModelParams;
+  /** simple-shuffle weight (`weight`, else `rpm`). */
+  weight?: number;
+  /** Requests per minute this deployment takes. */
+  rpm?: number;
+  /** Input tokens per minute this deployment takes. */
+  tpm?: number;
+}
+
+/**
+ * A wildcard entry (`model_name: bedrock/*`): every `*` of the name matches any text, put in place
+ * of the `*` of `litellm_params.model`, as LiteLLM's proxy does; the model is checked per request.
+ */
+export interface WildcardRoute extends Omit<Deployment, 'model' | 'resolved'> {
+  /** Matches the request's `model`; its groups fill the template's `*`. */
+  pattern: RegExp;
+  /** `litellm_params.model`, with `*` where the matched text goes. */
+  template: string;
 }
 
 /** A checked configuration. */
 export interface ResolvedConfig {
-  /** By model alias, in configuration order. */
-  deployments: Map<string, Deployment>;
+  /** Each alias's deployments, in configuration order. */
+  models: Map<string, Deployment[]>;
+  /** Wildcard aliases and their deployments, most specific (longest name) first. */
+  wildcards: Map<string, WildcardRoute[]>;
+  /** Routing, retries, cooldowns and fallbacks. */
+  router: RouterSettings;
+  /** Origins allowed to call from a browser; `'*'`: any. */
+  corsOrigins: '*' | string[];
+  /** Reranker aliases (served at `/v1/rerank`), one deployment each, in configuration order. */
+  rerankers: Map<string, RerankDeployment>;
   /** The bearer key clients must send; absent: no authentication. */
   masterKey?: string;
   /** Largest accepted request body in bytes. */
@@ -133,6 +182,9 @@ const LITELLM_PARAMS = [
   'num_retries',
   'timeout',
   'max_parallel_requests',
+  'weight',
+  'rpm',
+  'tpm',
   ...MODEL_PARAM_NAMES,
 ];
 const ENV_PREFIX = 'os.environ/';
@@ -154,16 +206,16 @@ function substituteEnv(value: unknown, path: string, env: Env, issues: string[])
   return value;
 }
 
-function isMapping(value: unknown): value is Fields {
+export function isMapping(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function join(path: string, key: string): string {
+export function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
 /** The mapping at `path`, after reporting its unknown fields; undefined (and an issue) when not a mapping. */
-function mapping(
+export function mapping(
   value: unknown,
   path: string,
   allowed: readonly string[],
@@ -182,22 +234,28 @@ function mapping(
   return value;
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   return Array.isArray(value) ? 'a list' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function string(fields: Fields, key: string, path: string, issues: string[]): string | undefined {
+/** Fields whose values are secrets: an error names their type, never their value. */
+const SECRET_FIELDS = new Set(['master_key', 'api_key', 'aws_secret_access_key', 'aws_session_token']);
+
+export function string(fields: Fields, key: string, path: string, issues: string[]): string | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') {
-    issues.push(`${join(path, key)}: must be a non-empty string, not ${describe(value)}`);
+    const shown = SECRET_FIELDS.has(key)
+      ? `${value === null ? 'empty' : typeof value} (value not shown: it is a secret; quote it in YAML)`
+      : describe(value);
+    issues.push(`${join(path, key)}: must be a non-empty string, not ${shown}`);
     return undefined;
   }
   return value;
 }
 
-function number(
+export function number(
   fields: Fields,
   key: string,
   path: string,
@@ -221,7 +279,7 @@ function number(
   return value;
 }
 
-function boolean(fields: Fields, key: string, path: string, issues: string[]): boolean | undefined {
+export function boolean(fields: Fields, key: string, path: string, issues: string[]): boolean | undefined {
   const checked = fields[key] === undefined ? undefined : checkModelParam('drop_params', fields[key]);
   if (checked === undefined) return undefined;
   if ('error' in checked) {
@@ -304,19 +362,74 @@ function resolveEntry(
   }
 }
 
+/** `weight`, `rpm` and `tpm` of an entry; simple-shuffle weighs by `weight`, else `rpm`. */
+function trafficOf(
+  fields: Fields,
+  path: string,
+  issues: string[],
+): Pick<Deployment, 'weight' | 'rpm' | 'tpm'> {
+  const positive = (key: string) => number(fields, key, path, issues, { integer: false, min: 0 });
+  const [weight, rpm, tpm] = [positive('weight'), positive('rpm'), positive('tpm')];
+  return {
+    ...((weight ?? rpm) === undefined ? {} : { weight: (weight ?? rpm)! }),
+    ...(rpm === undefined ? {} : { rpm }),
+    ...(tpm === undefined ? {} : { tpm }),
+  };
+}
+
+/** A wildcard `model_name` as a regular expression: `*` matches any text, the rest literally. */
+function wildcardPattern(name: string): RegExp {
+  const literal = name.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${literal.join('(.*)')}$`);
+}
+
+/** `general_settings.cors_allowed_origins`: `'*'` (the default) or a list of origins. */
+function corsOriginsOf(value: unknown, issues: string[]): '*' | string[] {
+  if (value === undefined || value === '*') return '*';
+  const list = typeof value === 'string' ? value.split(',').map((origin) => origin.trim()) : value;
+  if (
+    !Array.isArray(list) ||
+    list.some((origin) => typeof origin !== 'string' || !/^(\*|https?:\/\/[^/]+)$/.test(origin))
+  ) {
+    issues.push(
+      `general_settings.cors_allowed_origins: must be '*' or a list of origins such as https://app.example.com, not ${describe(value)}`,
+    );
+    return [];
+  }
+  return list.includes('*') ? '*' : (list as string[]);
+}
+
+/**
+ * The deployment a wildcard route makes for one request model: `parts` (the text each `*` of the
+ * name matched) go in place of the `*` of `litellm_params.model`, and the model is checked.
+ *
+ * @throws HttpError 400 naming the model when it is unknown or cannot take the route's parameters.
+ */
+export function resolveWildcardModel(route: WildcardRoute, parts: string[]): Deployment {
+  let next = 0;
+  const model = route.template.replace(/\*/g, () => parts[Math.min(next++, parts.length - 1)] ?? '');
+  const issues: string[] = [];
+  const resolved = resolveEntry(model, route.params, 'model', issues);
+  if (resolved === undefined) {
+    throw new HttpError(400, issues.join('; '), { param: 'model', code: 'invalid_value' });
+  }
+  const { pattern: _pattern, template: _template, ...deployment } = route;
+  return { ...deployment, id: `${route.id}:${model}`, model, resolved };
+}
+
 /**
  * Checks a configuration (as parsed from YAML) and reads its `os.environ/` values.
  *
  * @param env where `os.environ/NAME` values are read (default `process.env`).
  * @throws ConfigError listing every problem: unknown fields, wrong types, unset variables,
- *   unknown or async-only models, parameters the model does not take, duplicate aliases.
+ *   unknown or async-only models, parameters the model does not take, fallbacks to unknown aliases.
  */
 export function resolveConfig(config: unknown, env: Env = process.env): ResolvedConfig {
   const issues: string[] = [];
   const root = mapping(
     substituteEnv(config, '', env, issues),
     '',
-    ['model_list', 'general_settings', 'litellm_settings'],
+    ['model_list', 'router_settings', 'general_settings', 'litellm_settings'],
     issues,
   );
   if (root === undefined) throw new ConfigError(issues);
@@ -324,12 +437,17 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
   const general =
     root.general_settings === undefined
       ? {}
-      : (mapping(root.general_settings, 'general_settings', ['master_key', 'max_request_size_mb'], issues) ??
-        {});
+      : (mapping(
+          root.general_settings,
+          'general_settings',
+          ['master_key', 'max_request_size_mb', 'cors_allowed_origins'],
+          issues,
+        ) ?? {});
   const masterKey = string(general, 'master_key', 'general_settings', issues);
   const maxRequestMb =
     number(general, 'max_request_size_mb', 'general_settings', issues, { integer: false, min: 0.001 }) ??
     DEFAULT_MAX_REQUEST_SIZE_MB;
+  const corsOrigins = corsOriginsOf(general.cors_allowed_origins, issues);
 
   const settings =
     root.litellm_settings === undefined
@@ -337,7 +455,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
       : (mapping(
           root.litellm_settings,
           'litellm_settings',
-          ['drop_params', 'num_retries', 'request_timeout'],
+          ['drop_params', 'num_retries', 'request_timeout', 'fallbacks'],
           issues,
         ) ?? {});
   const dropParams = boolean(settings, 'drop_params', 'litellm_settings', issues);
@@ -349,22 +467,26 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
     }),
   };
 
-  const deployments = new Map<string, Deployment>();
+  const router = resolveRouterSettings(root.router_settings, settings.fallbacks, defaults.numRetries, issues);
+  const models = new Map<string, Deployment[]>();
+  const wildcards = new Map<string, WildcardRoute[]>();
+  /** Entries that set their own `num_retries`: kept even in an alias with several deployments. */
+  const ownRetries = new Set<Omit<Deployment, 'model' | 'resolved'>>();
+  const rerankers = new Map<string, RerankDeployment>();
   const list = root.model_list;
   if (!Array.isArray(list) || list.length === 0) {
     issues.push('model_list: must be a non-empty list of { model_name, litellm_params }');
   } else {
     list.forEach((item: unknown, i) => {
       const path = `model_list[${i}]`;
-      const entry = mapping(item, path, ['model_name', 'litellm_params'], issues);
+      const entry = mapping(item, path, ['model_name', 'litellm_params', 'model_info'], issues);
       if (entry === undefined) return;
       const modelName = string(entry, 'model_name', path, issues);
       if (entry.model_name === undefined) issues.push(`${path}.model_name: required`);
-      if (modelName !== undefined && deployments.has(modelName)) {
-        issues.push(
-          `${path}.model_name: ${modelName} is configured twice (load balancing between entries is not supported)`,
-        );
-      }
+      const info =
+        entry.model_info === undefined
+          ? {}
+          : (mapping(entry.model_info, `${path}.model_info`, ['id', 'mode'], issues) ?? {});
       const paramsPath = `${path}.litellm_params`;
       const fields = mapping(entry.litellm_params, paramsPath, LITELLM_PARAMS, issues);
       if (fields === undefined) return;
@@ -379,16 +501,71 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
         else Object.assign(params, { [name]: checked.value });
       }
       const clientOptions = clientOptionsOf(fields, paramsPath, defaults, issues);
-      const resolved = model === undefined ? undefined : resolveEntry(model, params, paramsPath, issues);
-      if (modelName === undefined || model === undefined || resolved === undefined) return;
-      // Keyed by a hash, so no secret is kept in a key.
-      const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
-      deployments.set(modelName, { modelName, model, resolved, clientOptions, clientKey, params });
+      const reranker = model === undefined ? undefined : rerankerOf(model);
+      if (reranker !== undefined) {
+        if (modelName === undefined || model === undefined) return;
+        if (rerankers.has(modelName) || models.has(modelName)) {
+          issues.push(
+            `${path}.model_name: ${modelName} is configured twice (a reranker alias has one deployment)`,
+          );
+          return;
+        }
+        const clientKey = createHash('sha256').update(JSON.stringify(clientOptions)).digest('hex');
+        rerankers.set(modelName, { modelName, model, reranker, clientOptions, clientKey });
+        return;
+      }
+      if (modelName !== undefined && rerankers.has(modelName)) {
+        issues.push(`${path}.model_name: ${modelName} is already a reranker alias`);
+        return;
+      }
+      const traffic = trafficOf(fields, paramsPath, issues);
+      const wildcard = modelName?.includes('*') === true;
+      if (wildcard && model !== undefined && !model.includes('*')) {
+        issues.push(`${paramsPath}.model: a wildcard model_name needs a * in model too (e.g. bedrock/*)`);
+      }
+      const resolved =
+        model === undefined || wildcard ? undefined : resolveEntry(model, params, paramsPath, issues);
+      if (modelName === undefined || model === undefined || (!wildcard && resolved === undefined)) return;
+      const siblings = (wildcard ? wildcards.get(modelName)?.length : models.get(modelName)?.length) ?? 0;
+      const id = string(info, 'id', `${path}.model_info`, issues) ?? `${modelName}#${siblings + 1}`;
+      const common = { id, modelName, clientOptions, clientKey: '', params, ...traffic };
+      if (wildcard) {
+        const route = { ...common, pattern: wildcardPattern(modelName), template: model };
+        if (fields.num_retries !== undefined) ownRetries.add(route);
+        wildcards.set(modelName, [...(wildcards.get(modelName) ?? []), route]);
+      } else {
+        const deployment = { ...common, model, resolved: resolved! };
+        if (fields.num_retries !== undefined) ownRetries.add(deployment);
+        models.set(modelName, [...(models.get(modelName) ?? []), deployment]);
+      }
     });
+  }
+  for (const group of [...models.values(), ...wildcards.values()]) {
+    for (const deployment of group) {
+      // With other deployments to go to, one quick retry here, then the router fails over.
+      if (group.length > 1 && !ownRetries.has(deployment))
+        deployment.clientOptions.retry = { maxAttempts: 2 };
+      // Keyed by a hash, so no secret is kept in a key.
+      deployment.clientKey = createHash('sha256')
+        .update(JSON.stringify(deployment.clientOptions))
+        .digest('hex');
+    }
+  }
+  const isAlias = (alias: string) =>
+    models.has(alias) || [...wildcards.values()].some((routes) => routes[0]!.pattern.test(alias));
+  for (const [alias, targets] of router.fallbacks) {
+    for (const target of [alias, ...targets]) {
+      if (!isAlias(target))
+        issues.push(`router_settings.fallbacks: ${target} is no model_name of model_list`);
+    }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return {
-    deployments,
+    models,
+    rerankers,
+    wildcards: new Map([...wildcards].sort(([a], [b]) => b.length - a.length)),
+    router,
+    corsOrigins,
     ...(masterKey === undefined ? {} : { masterKey }),
     maxRequestBytes: Math.floor(maxRequestMb * 1024 * 1024),
   };

@@ -1,6 +1,7 @@
 /**
  * `@bedrock-embeddings/server`: an OpenAI-compatible embeddings server for AWS Bedrock, configured
- * like LiteLLM's proxy (`model_list` of aliases, `os.environ/` values, a master key).
+ * like LiteLLM's proxy (`model_list` of aliases and their deployments, `router_settings`,
+ * `os.environ/` values, a master key), with failover, CORS and Prometheus metrics.
  *
  * @module @bedrock-embeddings/server
  */
@@ -14,7 +15,9 @@ export {
   type ResolvedConfig,
   resolveConfig,
   type ServerConfig,
+  type WildcardRoute,
 } from './config.js';
+export { KEY_HEADERS } from './http.js';
 export type { ModelParams } from './model-params.js';
 export {
   type EmbeddingsRequest,
@@ -23,6 +26,18 @@ export {
   MAX_INPUTS,
   type OpenAIErrorBody,
 } from './openai.js';
+export { parseRerankRequest, type RerankDeployment, type RerankHttpRequest, serveRerank } from './rerank.js';
+export {
+  type AttemptOutcome,
+  isDeploymentFailure,
+  ROUTING_STRATEGIES,
+  type Routed,
+  Router,
+  type RouterObserver,
+  type RouterSettings,
+  type RoutingStrategy,
+} from './router/index.js';
+export type { RouterSettingsConfig } from './router/settings.js';
 export {
   createServer,
   type EmbeddingsServer,

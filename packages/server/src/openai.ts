@@ -6,6 +6,7 @@ import {
   AbortError,
   AuthError,
   BedrockEmbeddingsError,
+  MalformedResponseError,
   ServiceError,
   ThrottlingError,
   TimeoutError,
@@ -138,6 +139,14 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest {
   for (const name of MODEL_PARAM_NAMES) {
     const value = fields[name];
     if (value === undefined || value === null) continue;
+    // As OpenAI's API: a number, never a numeric string (those are for os.environ/ values in the config).
+    if (name === 'dimensions' && typeof value !== 'number') {
+      throw badRequest(
+        `\`dimensions\` must be an integer, not ${typeof value} ${JSON.stringify(value)}.`,
+        'dimensions',
+        'invalid_type',
+      );
+    }
     const checked = checkModelParam(name, value);
     if ('error' in checked) throw badRequest(`\`${name}\` ${checked.error}.`, name);
     Object.assign(params, { [name]: checked.value });
@@ -205,6 +214,9 @@ export function toHttpError(error: unknown): HttpError {
     });
   }
   if (error instanceof TimeoutError) return new HttpError(504, error.message, { code: 'upstream_timeout' });
+  if (error instanceof MalformedResponseError) {
+    return new HttpError(502, error.message, { code: 'upstream_malformed_response' });
+  }
   if (error instanceof ServiceError) {
     if (error.statusCode === 503 || error.awsErrorName === 'ModelNotReadyException') {
       return new HttpError(503, error.message, { code: 'upstream_unavailable' });

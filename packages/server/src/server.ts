@@ -1,9 +1,8 @@
 /**
- * The HTTP server: OpenAI's `/v1/embeddings` and `/v1/models`, LiteLLM's health routes, bearer
- * authentication with the master key, a body size limit, one log entry per request, and a
- * graceful close that lets requests in flight finish.
+ * The HTTP server: OpenAI's `/v1/embeddings` and `/v1/models`, LiteLLM's health routes and key
+ * headers, CORS, Prometheus `/metrics`, a body size limit, one log entry per request, and a
+ * graceful close that lets requests in flight finish. Requests reach Bedrock through the router.
  */
-import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -13,9 +12,13 @@ import {
   type EmbedResult,
 } from '@bedrock-embeddings/core';
 import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
-import { type Deployment, type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
+import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
+import { apiKeyOf, corsHeaders, keyMatches, originAllowed, preflightHeaders } from './http.js';
+import { ServerMetrics } from './metrics.js';
 import { toCoreParams } from './model-params.js';
 import { type EmbeddingsResponse, HttpError, parseEmbeddingsRequest, toHttpError } from './openai.js';
+import { type RerankDeployment, serveRerank } from './rerank.js';
+import { Router } from './router/index.js';
 
 /** What is logged of one request: never headers, bodies or query strings (they may hold keys). */
 export interface RequestLogEntry {
@@ -33,6 +36,9 @@ export interface RequestLogEntry {
   error?: string;
 }
 
+/** A log entry being filled in, and the alias as configured (metrics' label). */
+type EntryDraft = Partial<RequestLogEntry> & { alias?: string };
+
 /** Receives one entry per request. */
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
@@ -44,6 +50,13 @@ export interface ServerOptions {
   env?: Record<string, string | undefined>;
   /** How long `close()` waits for requests in flight before cutting them off (default 30,000 ms). */
   shutdownTimeoutMs?: number;
+  /** How long a client may take to send a request's headers (default 10,000 ms); then 408. */
+  headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, body included (default 30,000 ms); then
+   * 408. A stalled upload never holds a connection longer.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** A server made by {@link createServer}. */
@@ -60,6 +73,16 @@ export interface EmbeddingsServer {
   close(): Promise<void>;
   /** The underlying Node server. */
   readonly httpServer: http.Server;
+  /** Routes requests over the aliases' deployments; `/v1/embeddings` and other endpoints share it. */
+  readonly router: Router;
+}
+
+/** A body sent as is (not JSON), e.g. Prometheus's text format. */
+class RawBody {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 /** Formats a log entry as one line: `POST /v1/embeddings 200 12ms model=titan-v2`. */
@@ -77,13 +100,35 @@ export function formatLogEntry(entry: RequestLogEntry): string {
 
 const defaultLogger: RequestLogger = (entry) => process.stderr.write(`${formatLogEntry(entry)}\n`);
 
+/** A real 1x1 PNG: the health check's input for an alias whose inputs are images (`input_type: image`). */
+const HEALTH_IMAGE =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/** Known routes as metrics label them; anything else is `other`, so unknown paths add no series. */
+const ROUTES = new Set([
+  '/v1/embeddings',
+  '/embeddings',
+  '/v1/models',
+  '/models',
+  '/health',
+  '/health/liveliness',
+  '/health/liveness',
+  '/health/readiness',
+  '/metrics',
+]);
+function routeOf(path: string): string {
+  if (ROUTES.has(path)) return path;
+  return /^(?:\/v1)?\/models\/./.test(path) ? '/v1/models/{model}' : 'other';
+}
+
 /** Node's own status line for the codes we answer with; 499 has none. */
 const STATUS_TEXT: Record<number, string> = { 499: 'Client Closed Request' };
 
 /**
  * Creates an OpenAI-compatible embeddings server for the models of a LiteLLM-style configuration.
- * One core client is made per distinct AWS connection (credentials, region, endpoint, retries,
- * timeout, concurrency) and shared by every alias using it.
+ * Requests go through the {@link Router}: one core client per distinct AWS connection
+ * (credentials, region, endpoint, retries, timeout, concurrency), failover between an alias's
+ * deployments, cooldowns and fallbacks.
  *
  * @param config the configuration as parsed from YAML (see `loadConfig`), with `os.environ/` values unread.
  * @throws ConfigError listing every problem of the configuration.
@@ -95,13 +140,19 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const masterKey = resolved.masterKey === undefined ? undefined : Buffer.from(resolved.masterKey);
   const createdAt = Math.floor(Date.now() / 1000);
 
-  const clients = new Map<string, BedrockEmbeddings>();
-  for (const deployment of resolved.deployments.values()) {
-    if (!clients.has(deployment.clientKey)) {
-      clients.set(deployment.clientKey, createBedrockEmbeddings(deployment.clientOptions));
+  const metrics = new ServerMetrics();
+  const router = new Router(resolved, metrics);
+  metrics.watch(router);
+  // Reranker aliases: one core client per distinct connection, as the router keeps for embeddings.
+  const rerankClients = new Map<string, BedrockEmbeddings>();
+  const rerankClientOf = (deployment: RerankDeployment) => {
+    let client = rerankClients.get(deployment.clientKey);
+    if (client === undefined) {
+      client = createBedrockEmbeddings(deployment.clientOptions);
+      rerankClients.set(deployment.clientKey, client);
     }
-  }
-  const clientOf = (deployment: Deployment) => clients.get(deployment.clientKey)!;
+    return client;
+  };
 
   /** Requests being answered, each with the controller that cancels its Bedrock calls. */
   const inFlight = new Set<AbortController>();
@@ -110,15 +161,15 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
 
   function authorize(req: http.IncomingMessage): void {
     if (masterKey === undefined) return;
-    const header = req.headers.authorization;
-    const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (match === null) {
-      throw new HttpError(401, 'Missing API key: send `Authorization: Bearer <master_key>`.', {
-        code: 'invalid_api_key',
-      });
+    const given = apiKeyOf(req);
+    if (given === undefined) {
+      throw new HttpError(
+        401,
+        'Missing API key: send `Authorization: Bearer <master_key>` (or `api-key`, `x-api-key`, `x-litellm-api-key`).',
+        { code: 'invalid_api_key' },
+      );
     }
-    const given = Buffer.from(match[1]!);
-    if (given.length !== masterKey.length || !timingSafeEqual(given, masterKey)) {
+    if (!keyMatches(given, masterKey)) {
       throw new HttpError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
     }
   }
@@ -160,43 +211,33 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }
   }
 
-  function deploymentOf(alias: string): Deployment {
-    const deployment = resolved.deployments.get(alias);
-    if (deployment === undefined) {
-      throw new HttpError(
-        404,
-        `The model \`${alias}\` does not exist. Available: ${[...resolved.deployments.keys()].join(', ')}.`,
-        {
-          param: 'model',
-          code: 'model_not_found',
-        },
-      );
-    }
-    return deployment;
-  }
-
   async function embeddings(
     req: http.IncomingMessage,
     signal: AbortSignal,
-    entry: Partial<RequestLogEntry>,
+    entry: EntryDraft,
   ): Promise<EmbeddingsResponse> {
     const request = parseEmbeddingsRequest(await readJson(req));
     entry.model = request.model;
-    const deployment = deploymentOf(request.model);
-    const { common, modality } = toCoreParams({ ...deployment.params, ...request.params });
-    const inputs: EmbeddingInput[] =
-      modality === undefined ? request.input : request.input.map((value) => ({ [modality]: value }));
-    const result: EmbedResult = await clientOf(deployment).embed({
-      ...common,
-      model: deployment.model,
-      inputs,
-      signal,
-    });
+    // Metrics name the alias as configured (a wildcard by its pattern), so labels stay few.
+    entry.alias = router.lookup(request.model)[0]!.modelName;
+    const { result, deployment } = await router.run(
+      request.model,
+      (deployment, client, attemptSignal): Promise<EmbedResult> => {
+        const { common, modality } = toCoreParams({ ...deployment.params, ...request.params });
+        const inputs: EmbeddingInput[] =
+          modality === undefined ? request.input : request.input.map((value) => ({ [modality]: value }));
+        return client.embed({ ...common, model: deployment.model, inputs, signal: attemptSignal });
+      },
+      { signal, tokensOf: (embedded) => embedded.usage.inputTokens ?? 0 },
+    );
+    // `cacheHits` is set by the core when the deployment's client has an embedding cache.
+    if ('cacheHits' in result && typeof result.cacheHits === 'number')
+      metrics.cacheHits(deployment, result.cacheHits);
     const tokens = result.usage.inputTokens ?? 0;
     return {
       object: 'list',
       data: toEmbeddingData(result.embeddings, request.encodingFormat),
-      model: deployment.modelName,
+      model: request.model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     };
   }
@@ -205,13 +246,22 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     return { id: alias, object: 'model' as const, created: createdAt, owned_by: 'bedrock' };
   }
 
-  /** LiteLLM's `/health`: one small embedding per model, reported as healthy or not. */
+  /**
+   * LiteLLM's `/health`: one small embedding per deployment, with the alias's parameter defaults
+   * (a `dimensions` or `input_type` the model needs), reported as healthy or not.
+   */
   async function health(signal: AbortSignal) {
     const checks = await Promise.all(
-      [...resolved.deployments.values()].map(async (deployment) => {
-        const about = { model_name: deployment.modelName, model: deployment.model };
+      router.deployments().map(async (deployment) => {
+        const about = { model_name: deployment.modelName, model: deployment.model, model_id: deployment.id };
         try {
-          await clientOf(deployment).embed({ model: deployment.model, inputs: ['health check'], signal });
+          const { common, modality } = toCoreParams(deployment.params);
+          await router.clientOf(deployment).embed({
+            ...common,
+            model: deployment.model,
+            inputs: [modality === 'image' ? { image: HEALTH_IMAGE } : 'health check'],
+            signal,
+          });
           return { healthy: true, about };
         } catch (error) {
           return { healthy: false, about: { ...about, error: toHttpError(error).message } };
@@ -232,7 +282,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     req: http.IncomingMessage,
     path: string,
     signal: AbortSignal,
-    entry: Partial<RequestLogEntry>,
+    entry: EntryDraft,
   ): Promise<unknown> {
     const method = req.method ?? 'GET';
     const allow = (...methods: string[]) => {
@@ -258,10 +308,23 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       authorize(req);
       return embeddings(req, signal, entry);
     }
+    if (path === '/v1/rerank' || path === '/rerank') {
+      allow('POST');
+      authorize(req);
+      return serveRerank(await readJson(req), {
+        rerankers: resolved.rerankers,
+        embeddingAliases: router.aliases(),
+        clientOf: rerankClientOf,
+        signal,
+        onModel: (alias) => {
+          entry.model = alias;
+        },
+      });
+    }
     if (path === '/v1/models' || path === '/models') {
       allow('GET');
       authorize(req);
-      return { object: 'list', data: [...resolved.deployments.keys()].map(modelObject) };
+      return { object: 'list', data: [...router.aliases(), ...resolved.rerankers.keys()].map(modelObject) };
     }
     if (modelPath !== null) {
       allow('GET');
@@ -273,12 +336,18 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         // not percent-encoded: the alias as written
       }
       entry.model = alias;
-      return modelObject(deploymentOf(alias).modelName);
+      if (!resolved.rerankers.has(alias)) router.lookup(alias);
+      return modelObject(alias);
     }
     if (path === '/health') {
       allow('GET');
       authorize(req);
       return health(signal);
+    }
+    // Unauthenticated, as LiteLLM's: it names aliases and deployments, never keys.
+    if (path === '/metrics') {
+      allow('GET');
+      return new RawBody(metrics.registry.contentType, await metrics.registry.metrics());
     }
     throw new HttpError(404, `No route ${method} ${path}.`, { code: 'not_found' });
   }
@@ -290,50 +359,64 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     headers: Record<string, string> = {},
   ) {
     if (res.headersSent || res.destroyed) return;
-    const json = JSON.stringify(body);
+    const text = body instanceof RawBody ? body.text : JSON.stringify(body);
     if (closing !== undefined) headers.connection = 'close';
     res.writeHead(status, STATUS_TEXT[status], {
       ...headers,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(json),
+      'content-type': body instanceof RawBody ? body.contentType : 'application/json',
+      'content-length': Buffer.byteLength(text),
     });
-    res.end(json);
+    res.end(text);
   }
 
-  const httpServer = http.createServer((req, res) => {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, bodyTimeoutMs);
+  const httpOptions: http.ServerOptions = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: bodyTimeoutMs,
+    // Node checks both timeouts on this interval (default 30 s): check often enough to honour them.
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersTimeoutMs / 2))),
+  };
+  const httpServer = http.createServer(httpOptions, (req, res) => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0]!;
-    const entry: Partial<RequestLogEntry> = {};
+    const entry: EntryDraft = {};
     const controller = new AbortController();
     inFlight.add(controller);
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const cors = corsHeaders(origin, resolved.corsOrigins);
     // The client went away before the answer: cancel its Bedrock calls.
     res.once('close', () => {
       if (!res.writableFinished) controller.abort(new Error('The client closed the connection.'));
     });
 
     const answer: Promise<{ status: number; body: unknown; headers?: Record<string, string> }> =
-      closing !== undefined
-        ? Promise.resolve({
-            status: 503,
-            body: new HttpError(503, 'The server is shutting down.', { code: 'shutting_down' }).toBody(),
-          })
-        : route(req, path, controller.signal, entry).then(
-            (body) => ({ status: 200, body }),
-            (error: unknown) => {
-              const failure = controller.signal.aborted
-                ? new HttpError(499, 'The client closed the connection.', { code: 'client_closed_request' })
-                : toHttpError(error);
-              entry.error = failure.code ?? failure.type;
-              if (failure.status === 500) entry.error = `${entry.error}: ${String(error)}`;
-              return { status: failure.status, body: failure.toBody(), headers: failure.headers };
-            },
-          );
+      req.method === 'OPTIONS'
+        ? Promise.resolve(preflight(req, origin))
+        : closing !== undefined
+          ? Promise.resolve({
+              status: 503,
+              body: new HttpError(503, 'The server is shutting down.', { code: 'shutting_down' }).toBody(),
+            })
+          : route(req, path, controller.signal, entry).then(
+              (body) => ({ status: 200, body }),
+              (error: unknown) => {
+                const failure = controller.signal.aborted
+                  ? new HttpError(499, 'The client closed the connection.', { code: 'client_closed_request' })
+                  : toHttpError(error);
+                entry.error = failure.code ?? failure.type;
+                if (failure.status === 500) entry.error = `${entry.error}: ${String(error)}`;
+                return { status: failure.status, body: failure.toBody(), headers: failure.headers };
+              },
+            );
 
     void answer.then(({ status, body, headers }) => {
       // Unread request bodies (413, early errors) would otherwise keep the connection busy.
       if (!req.complete) headers = { ...headers, connection: 'close' };
-      send(res, status, body, headers);
+      send(res, status, body, { ...cors, ...headers });
       inFlight.delete(controller);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.request(routeOf(path), entry.alias, status, seconds, entry.error?.split(':')[0]);
       log?.({
         method: req.method ?? 'GET',
         path,
@@ -346,8 +429,24 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     });
   });
 
+  /** A CORS preflight: allowed origins get the methods and headers they may use; others a 403. */
+  function preflight(req: http.IncomingMessage, origin: string | undefined) {
+    if (origin !== undefined && originAllowed(origin, resolved.corsOrigins)) {
+      return { status: 204, body: new RawBody('text/plain', ''), headers: preflightHeaders(req, origin) };
+    }
+    const failure = new HttpError(
+      403,
+      origin === undefined
+        ? 'OPTIONS is answered to CORS preflights, which carry an Origin header.'
+        : `The origin ${origin} is not allowed (general_settings.cors_allowed_origins).`,
+      { code: 'cors_origin_not_allowed' },
+    );
+    return { status: 403, body: failure.toBody() };
+  }
+
   return {
     httpServer,
+    router,
     get url() {
       return url;
     },

@@ -47,7 +47,7 @@ describe('resolveConfig', () => {
         DIMS: '256',
       },
     );
-    const titanDeployment = config.deployments.get('titan')!;
+    const titanDeployment = config.models.get('titan')![0]!;
     expect(titanDeployment.clientOptions).toEqual({
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 's3cr3t', sessionToken: 'tok' },
@@ -68,17 +68,17 @@ describe('resolveConfig', () => {
       model_list: [
         {
           model_name: 'titan',
-          model_info: { mode: 'embedding' },
+          model_info: { mode: 'embedding', tier: 'gold' },
           litellm_params: { model: 'bedrock/amazon.titan-embed-text-v2:0', aws_region: 'us-east-1' },
         },
       ],
       general_settings: { master_keys: 'x' },
-      router_settings: {},
+      callbacks: [],
     });
     expect(issues).toHaveLength(4);
-    expect(issues.join('\n')).toMatch(/^configuration: unknown field router_settings/m);
+    expect(issues.join('\n')).toMatch(/^configuration: unknown field callbacks/m);
     expect(issues.join('\n')).toMatch(/^general_settings: unknown field master_keys/m);
-    expect(issues.join('\n')).toMatch(/^model_list\[0\]: unknown field model_info/m);
+    expect(issues.join('\n')).toMatch(/^model_list\[0\]\.model_info: unknown field tier/m);
     expect(issues.join('\n')).toMatch(
       /^model_list\[0\]\.litellm_params: unknown field aws_region \(known: model,/m,
     );
@@ -171,7 +171,6 @@ describe('resolveConfig', () => {
     });
     expect(issues).toEqual([
       'general_settings.max_request_size_mb: must be a number >= 0.001, not string "big"',
-      'model_list[1].model_name: titan is configured twice (load balancing between entries is not supported)',
       'model_list[2].litellm_params.aws_bedrock_runtime_endpoint: must be a URL',
       'model_list[2].litellm_params: aws_access_key_id and aws_secret_access_key must be given together',
       'model_list[2].litellm_params.num_retries: must be an integer >= 0, not number -1',
@@ -192,7 +191,7 @@ describe('resolveConfig', () => {
       ],
       litellm_settings: { num_retries: 2, request_timeout: 5 },
     });
-    const [a, b, c] = ['a', 'b', 'c'].map((name) => config.deployments.get(name)!);
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => config.models.get(name)![0]!);
     expect(a!.clientKey).toBe(b!.clientKey);
     expect(c!.clientKey).not.toBe(a!.clientKey);
     expect(a!.clientOptions).toMatchObject({ retry: { maxAttempts: 3 }, requestTimeoutMs: 5000 });
@@ -220,5 +219,93 @@ describe('loadConfig', () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, 'model_list:\n  - model_name: a\n   litellm_params: {');
     await expect(loadConfig(file, {})).rejects.toThrow(new RegExp(`Invalid server configuration in ${file}`));
+  });
+});
+
+describe('deployments and router_settings', () => {
+  const entry = (name: string, region: string, extra: Record<string, unknown> = {}) => ({
+    model_name: name,
+    litellm_params: { model: 'bedrock/amazon.titan-embed-text-v2:0', aws_region_name: region, ...extra },
+  });
+
+  it('groups entries sharing a model_name, each with its own client; the router retries between them', () => {
+    const config = resolveConfig({
+      model_list: [
+        { ...entry('titan', 'us-east-1', { weight: 2 }), model_info: { id: 'east', mode: 'embedding' } },
+        entry('titan', 'us-west-2', { rpm: 600, tpm: 100_000 }),
+        entry('titan', 'eu-west-1', { num_retries: 5 }),
+        entry('solo', 'us-east-1'),
+      ],
+      litellm_settings: { num_retries: 3 },
+    });
+    const [east, west, eu] = config.models.get('titan')!;
+    expect([east!.id, west!.id, eu!.id]).toEqual(['east', 'titan#2', 'titan#3']);
+    expect(new Set([east!.clientKey, west!.clientKey, eu!.clientKey]).size).toBe(3);
+    expect([east!.weight, west!.weight, west!.rpm, west!.tpm]).toEqual([2, 600, 600, 100_000]);
+    // One quick retry in a deployment, then failover; an entry's own num_retries is kept.
+    expect(east!.clientOptions.retry).toEqual({ maxAttempts: 2 });
+    expect(eu!.clientOptions.retry).toEqual({ maxAttempts: 6 });
+    expect(config.models.get('solo')![0]!.clientOptions.retry).toEqual({ maxAttempts: 4 });
+    expect(config.router).toMatchObject({ strategy: 'simple-shuffle', numRetries: 3, cooldownMs: 5000 });
+    expect(config.corsOrigins).toBe('*');
+  });
+
+  it('reads router_settings, fallbacks from either place, wildcards and CORS origins', () => {
+    const config = resolveConfig({
+      model_list: [
+        entry('a', 'us-east-1'),
+        entry('b', 'us-east-1'),
+        { model_name: 'bedrock/*', litellm_params: { model: 'bedrock/*' } },
+      ],
+      router_settings: {
+        routing_strategy: 'usage-based-routing-v2',
+        num_retries: 1,
+        allowed_fails: 2,
+        cooldown_time: 0.5,
+        fallbacks: [{ a: ['b'] }],
+      },
+      litellm_settings: { fallbacks: [{ b: ['bedrock/cohere.embed-v4:0'] }] },
+      general_settings: { cors_allowed_origins: 'https://a.example, http://localhost:5173' },
+    });
+    expect(config.router).toEqual({
+      strategy: 'usage-based-routing',
+      numRetries: 1,
+      allowedFails: 2,
+      cooldownMs: 500,
+      fallbacks: new Map([
+        ['a', ['b']],
+        ['b', ['bedrock/cohere.embed-v4:0']],
+      ]),
+    });
+    expect(config.wildcards.get('bedrock/*')![0]!.pattern.exec('bedrock/x.y:0')?.[1]).toBe('x.y:0');
+    expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(
+      resolveConfig({ model_list: [titan], router_settings: { disable_cooldowns: true } }).router.cooldownMs,
+    ).toBe(0);
+  });
+
+  it('names bad router settings, fallbacks to unknown aliases, wildcards without a * and bad origins', () => {
+    expect(
+      issuesOf({
+        model_list: [
+          titan,
+          { model_name: 'bedrock/*', litellm_params: { model: 'bedrock/cohere.embed-v4:0' } },
+        ],
+        router_settings: {
+          routing_strategy: 'fastest',
+          cooldown_time: -1,
+          fallbacks: [{ titan: ['nope'] }],
+          redis_host: 'x',
+        },
+        general_settings: { cors_allowed_origins: ['app.example'] },
+      }),
+    ).toEqual([
+      "general_settings.cors_allowed_origins: must be '*' or a list of origins such as https://app.example.com, not a list",
+      'router_settings: unknown field redis_host (known: routing_strategy, num_retries, allowed_fails, cooldown_time, fallbacks, disable_cooldowns)',
+      'router_settings.routing_strategy: must be one of simple-shuffle, least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, not string "fastest"',
+      'router_settings.cooldown_time: must be a number >= 0, not number -1',
+      'model_list[1].litellm_params.model: a wildcard model_name needs a * in model too (e.g. bedrock/*)',
+      'router_settings.fallbacks: nope is no model_name of model_list',
+    ]);
   });
 });

@@ -1,4 +1,8 @@
-import { type Emulator, startEmulator } from '@bedrock-embeddings/emulator';
+import {
+  type Emulator,
+  type RequestLogEntry as EmulatorLogEntry,
+  startEmulator,
+} from '@bedrock-embeddings/emulator';
 import { OpenAIEmbeddings } from '@langchain/openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -454,7 +458,7 @@ describe('limits and shutdown', () => {
     try {
       const inFlight = closingClient.embeddings.create({ model: 'titan-v2', input: 'x' });
       // Wait until the request reached the emulator.
-      while (emu.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await expect.poll(() => emu.stats().inFlight, { timeout: 10_000 }).toBe(1);
       await closing.close().then(() => events.push('closed'));
       expect(events).toEqual(['answered 200', 'closed']);
       expect((await inFlight).data[0]!.embedding).toEqual(
@@ -480,17 +484,24 @@ describe('limits and shutdown', () => {
     const closingUrl = await closing.listen({ port: 0 });
     const closingClient = new OpenAI({ apiKey: MASTER_KEY, baseURL: `${closingUrl}/v1`, maxRetries: 0 });
     emu.reset();
-    emu.configure({ latency: { fixedMs: 10_000 } });
+    // The emulator reports the Bedrock exchange when it ends: answered (status 200, after its 10 s
+    // latency) if the gateway left it running, unanswered (no status) if the gateway cancelled it.
+    let ended: (entry: EmulatorLogEntry) => void = () => {};
+    const exchange = new Promise<EmulatorLogEntry>((resolve) => {
+      ended = resolve;
+    });
+    emu.configure({ latency: { fixedMs: 10_000 }, onRequest: (entry) => ended(entry) });
     try {
       const inFlight = closingClient.embeddings.create({ model: 'titan-v2', input: 'x' });
-      while (emu.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await expect.poll(() => emu.stats().inFlight, { timeout: 10_000 }).toBe(1);
       await closing.close();
       await expect(inFlight).rejects.toThrow(/Connection error/);
-      // The Bedrock request was cancelled too, rather than left running.
-      while (emu.stats().inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      // The Bedrock request was cancelled too, rather than left running to its answer.
+      const entry = await exchange;
+      expect(entry).toMatchObject({ operation: 'InvokeModel', status: undefined });
       expect(events).toEqual(['answered 499']);
     } finally {
-      emu.configure({ latency: {} });
+      emu.configure({ latency: {}, onRequest: undefined });
     }
   });
 });

@@ -11,8 +11,9 @@ import { openJsonl, stdoutSink } from '../output/jsonl.js';
 import { openLance } from '../output/lancedb.js';
 import { CliError, type OutputSink } from '../output/types.js';
 import { ProgressDisplay } from '../progress.js';
+import { batchRunner, batchSettings, chooseMode, type EmbedMode } from '../runners/batch.js';
 import { runOnDemand } from '../runners/on-demand.js';
-import type { Runner } from '../runners/types.js';
+import type { EmbedJob, Runner } from '../runners/types.js';
 
 export const EMBED_USAGE = `Usage: bedrock-embeddings embed --model <id> --input <file|-> (--output <file|-> | --into lancedb:DIR/TABLE) [options]
 
@@ -32,6 +33,15 @@ export const EMBED_USAGE = `Usage: bedrock-embeddings embed --model <id> --input
   --region <region>            AWS region (default: AWS_REGION, the AWS config)
   --emulator                   start a local Bedrock emulator in-process and use it (no AWS account)
   --progress-every <seconds>   without a terminal: a progress line this often (default 5)
+  --mode on-demand|batch|auto  on demand (default); Bedrock batch inference (half the price, hours);
+                               auto: batch when a role and an S3 prefix are configured, the model
+                               has batch inference and the input has at least --auto-min-inputs records
+  --auto-min-inputs <n>        auto: the fewest records worth a batch job (default 5,000)
+  --s3 <s3://bucket/prefix/>   batch: where the job's input and output go (or BEDROCK_EMBEDDINGS_BATCH_S3)
+  --role-arn <arn>             batch: the service role the job runs as (or AWS_BATCH_ROLE_ARN)
+  --job <arn>                  batch: wait for this job (repeatable) and write its results, in place of starting one
+  --poll-seconds <n>           batch: longest wait between status checks (default 30)
+  --batch-file-records <n>     batch: records per input file (default AWS's 50,000)
   --help                       show this help`;
 
 const OPTIONS = {
@@ -51,6 +61,13 @@ const OPTIONS = {
   region: { type: 'string' },
   emulator: { type: 'boolean', default: false },
   'progress-every': { type: 'string', default: '5' },
+  mode: { type: 'string', default: 'on-demand' },
+  s3: { type: 'string' },
+  'role-arn': { type: 'string' },
+  job: { type: 'string', multiple: true },
+  'poll-seconds': { type: 'string' },
+  'batch-file-records': { type: 'string' },
+  'auto-min-inputs': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -78,6 +95,11 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
+/** `args` without its `--job <arn>` pairs. */
+function withoutJobs(args: readonly string[]): string[] {
+  return args.filter((word, i) => word !== '--job' && args[i - 1] !== '--job' && !word.startsWith('--job='));
+}
+
 /** The command line that resumes this run. */
 function resumeCommand(args: readonly string[]): string {
   const words = args.includes('--resume') ? args : [...args, '--resume'];
@@ -87,11 +109,7 @@ function resumeCommand(args: readonly string[]): string {
 }
 
 /** Runs `embed` with `args` (after the command name); resolves with the exit code. */
-export async function embedCommand(
-  args: string[],
-  io: CommandIo,
-  runner: Runner = runOnDemand,
-): Promise<number> {
+export async function embedCommand(args: string[], io: CommandIo, runner?: Runner): Promise<number> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     io.stdout.write(`${EMBED_USAGE}\n`);
@@ -123,6 +141,9 @@ export async function embedCommand(
   if (!(everyMs > 0))
     throw new CliError(`--progress-every must be a number of seconds, not ${values['progress-every']}.`);
 
+  const mode = oneOf<EmbedMode>('mode', values.mode, ['on-demand', 'batch', 'auto']);
+  const batch = batchSettings(values, io.stderr);
+
   const client: ClientOptions = {
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }),
@@ -131,12 +152,15 @@ export async function embedCommand(
   let stopEmulator: (() => Promise<void>) | undefined;
   if (values.emulator) {
     const { startEmulator } = await import('@bedrock-embeddings/emulator');
+    const bucket = batch.s3 === undefined ? undefined : /^s3:\/\/([^/]+)/.exec(batch.s3)?.[1];
     const emulator = await startEmulator({
       ...(values.region === undefined ? {} : { region: values.region }),
+      ...(bucket === undefined ? {} : { buckets: [bucket], batchJobStateMs: 50 }),
     });
     stopEmulator = () => emulator.stop();
     Object.assign(client, {
       endpoint: emulator.endpoint,
+      s3Endpoint: emulator.s3Endpoint,
       region: emulator.region,
       credentials: emulator.credentials,
     });
@@ -163,6 +187,17 @@ export async function embedCommand(
           ? stdoutSink(io.stdout)
           : await openJsonl(values.output!, values.resume);
     const total = await countRecords(values.input).catch(() => undefined);
+    if (runner === undefined) {
+      const minInputs = positive('auto-min-inputs', values['auto-min-inputs']);
+      const choice = chooseMode(mode, {
+        model: values.model,
+        settings: batch,
+        total,
+        ...(minInputs === undefined ? {} : { minInputs }),
+      });
+      if (mode !== 'on-demand') io.stderr.write(`mode: ${choice.mode} (${choice.reason})\n`);
+      runner = choice.mode === 'batch' ? batchRunner(batch) : runOnDemand;
+    }
     const progress = new ProgressDisplay({ stream: io.stderr, total, resumed: sink.done, everyMs });
     if (sink.done > 0) io.stderr.write(`Resuming after ${sink.done} inputs already written.\n`);
 
@@ -170,17 +205,23 @@ export async function embedCommand(
     const onInterrupt = () => controller.abort();
     io.interrupt.addEventListener('abort', onInterrupt, { once: true });
     let outcome = 'done';
+    const inputPath = values.input;
+    const job: EmbedJob = {
+      records: readRecords(input, format, sink.done),
+      skipped: sink.done,
+      ...(inputPath === '-'
+        ? {}
+        : { reread: (skip: number) => readRecords(openInput(inputPath), format, skip) }),
+      model: values.model,
+      ...(dimensions === undefined ? {} : { dimensions }),
+      ...(purpose === undefined ? {} : { purpose }),
+      onError,
+      client,
+      signal: controller.signal,
+      onProgress: (figures) => progress.update(figures),
+    };
     try {
-      for await (const results of runner({
-        records: readRecords(input, format, sink.done),
-        model: values.model,
-        ...(dimensions === undefined ? {} : { dimensions }),
-        ...(purpose === undefined ? {} : { purpose }),
-        onError,
-        client,
-        signal: controller.signal,
-        onProgress: (figures) => progress.update(figures),
-      })) {
+      for await (const results of runner(job)) {
         await sink.write(results);
       }
     } catch (error) {
@@ -196,7 +237,8 @@ export async function embedCommand(
     sink = undefined;
     progress.finish(outcome);
     if (outcome === 'interrupted') {
-      io.stderr.write(`Stopped; every result so far is written. To continue:\n  ${resumeCommand(args)}\n`);
+      const again = job.resumeArgs === undefined ? args : [...withoutJobs(args), ...job.resumeArgs];
+      io.stderr.write(`Stopped; every result so far is written. To continue:\n  ${resumeCommand(again)}\n`);
       return 130;
     }
     return 0;

@@ -17,6 +17,12 @@ export interface EmbedJob {
   signal: AbortSignal;
   /** Counts of this run (not of the records skipped on resume), a few times a second. */
   onProgress: (progress: EmbedProgress) => void;
+  /** Records of the input skipped because the output already holds their results (`--resume`). */
+  skipped?: number;
+  /** Reads the input again from the start, skipping `skip` records (a file input only; batch mode). */
+  reread?: (skip: number) => AsyncIterable<InputRecord>;
+  /** Set by a runner: the options that continue this run after an interruption (batch: `--job <arn>`). */
+  resumeArgs?: string[];
 }
 
 /**

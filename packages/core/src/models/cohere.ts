@@ -1,6 +1,6 @@
 /**
  * Cohere Embed on Bedrock: English v3, Multilingual v3 and v4. Up to 96 inputs per request.
- * Wire format: bedrock-reference.md §4.4 (v3) and §4.5 (v4), from AWS's Cohere Embed parameter pages.
+ * Wire format: AWS's Cohere Embed parameter pages, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html (v3) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html (v4).
  *
  * Defaults (README table):
  * - `purpose` defaults to `document` (`input_type: search_document`). Bedrock requires
@@ -40,7 +40,7 @@ import {
 const V4 = 'cohere.embed-v4:0';
 
 const PRICE_SOURCE =
-  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token (litellm-behaviour.md (e)); not checked against AWS's pricing page; image pricing unknown";
+  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token; not checked against AWS's pricing page; image pricing unknown";
 
 const COMMON_CAPABILITIES = {
   syncModalities: ['text', 'image'],
@@ -108,6 +108,19 @@ const MIB = 1024 * 1024;
 /** v3: texts of at most 2,048 characters; one jpeg/png image per request, 5 MB. */
 const V3_TEXT_CHARS = 2_048;
 const V3_IMAGE: ImageRules = { formats: ['png', 'jpeg'], maxBytes: 5 * MIB };
+/**
+ * How a v4 interleaved `image_url` part carries its data URI. AWS's English model page
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html) shows a
+ * string, other renderings of that page and Cohere's own API show `{ url }`; which one Bedrock takes
+ * is unconfirmed. We send `{ url }`: Cohere's API is the schema the model was built against, and
+ * the emulator accepts both. To switch, make this `(uri) => uri`.
+ */
+const imageUrl = (uri: string): string | { url: string } => ({ url: uri });
+/**
+ * v4: a context of 128,000 tokens (AWS's v4 page); 6 characters a token (above the ~4.7 English
+ * average) stops only text that is certainly longer. Checked when Bedrock would not truncate.
+ */
+const V4_TEXT_CHARS = 128_000 * 6;
 /** v4: png/jpeg/webp/gif images of 5 MB each. Cohere takes data URIs only, never S3. */
 const V4_IMAGE: ImageRules = { formats: ['png', 'jpeg', 'webp', 'gif'], maxBytes: 5 * MIB };
 
@@ -139,7 +152,7 @@ function dataUri(media: Media): string {
   return `data:${media.mediaType ?? `image/${imageFormat(media)}`};base64,${data}`;
 }
 
-function validate(input: NormalizedInput, ctx: FamilyContext): void {
+function validate(input: NormalizedInput, params: ResolvedParams, ctx: FamilyContext): void {
   rejectMedia(ctx, input, ['video', 'audio']);
   const isV4 = ctx.model.id === V4;
   if (input.text === undefined && input.image === undefined && (input.images?.length ?? 0) === 0) {
@@ -157,6 +170,9 @@ function validate(input: NormalizedInput, ctx: FamilyContext): void {
       );
     }
     if (input.text !== undefined) checkTextLength(ctx, input.text, V3_TEXT_CHARS);
+  } else if (input.text !== undefined && (params.truncate ?? 'none') === 'none') {
+    // Without truncation, text over the context is refused by Bedrock: stop what is certainly over.
+    checkTextLength(ctx, input.text, V4_TEXT_CHARS, ' (128,000 tokens; or pass truncate)');
   }
   const rules = isV4 ? V4_IMAGE : V3_IMAGE;
   imagesOf(input).forEach((media, i) => {
@@ -185,8 +201,8 @@ export const cohere: ModelFamily = {
   id: 'cohere',
   models,
 
-  validateInput(input, _params, ctx) {
-    validate(input, ctx);
+  validateInput(input, params, ctx) {
+    validate(input, params, ctx);
   },
 
   toRequestBody(batch, params, ctx) {
@@ -207,7 +223,7 @@ export const cohere: ModelFamily = {
       body.inputs = batch.map((input) => ({
         content: [
           ...(input.text === undefined ? [] : [{ type: 'text', text: input.text }]),
-          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: { url: dataUri(media) } })),
+          ...imagesOf(input).map((media) => ({ type: 'image_url', image_url: imageUrl(dataUri(media)) })),
         ],
       }));
     }

@@ -4,7 +4,8 @@
  * deep merge of `providerOptions`) and cheap response shape checks (no per-number work on the hot
  * path). Async options and output files are in `async-helpers.ts`.
  */
-import { ServiceError, ValidationError } from '../errors.js';
+import { MalformedResponseError, ValidationError } from '../errors.js';
+import { fromBase64 } from '../runtime.js';
 import type { FamilyContext, Media, NormalizedInput } from '../types.js';
 
 /** A `ValidationError` naming the model and the input field at fault. */
@@ -12,9 +13,12 @@ export function invalidInput(ctx: FamilyContext, parameter: string, message: str
   return new ValidationError(`${ctx.modelId}: ${message}`, { model: ctx.modelId, parameter });
 }
 
-/** The error for a response body that does not have the documented shape. */
-export function malformedResponse(ctx: FamilyContext, detail: string): ServiceError {
-  return new ServiceError(`Malformed response from ${ctx.modelId}: ${detail}`, { model: ctx.modelId });
+/** The error for a response body that does not have the documented shape (the engine adds the request id). */
+export function malformedResponse(ctx: FamilyContext, detail: string): MalformedResponseError {
+  return new MalformedResponseError(`Malformed response from ${ctx.modelId}: ${detail}`, {
+    model: ctx.modelId,
+    detail,
+  });
 }
 
 /** A plain JSON object (not an array, not null). */
@@ -22,12 +26,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A non-empty list of numbers, judged by its first element only (vectors are long: no per-number check). */
+/** A non-empty list, judged by its first element only: `check.ts` then reads every value once. */
 export function isVector(value: unknown): value is number[] {
   return Array.isArray(value) && value.length > 0 && typeof value[0] === 'number';
 }
 
-/** `count` vectors, checked row by row (cheap: one look per row, none per number). */
+/** `count` vectors, checked row by row (one look per row; `check.ts` checks lengths and values). */
 export function isVectorList(value: unknown, count: number): value is number[][] {
   if (!Array.isArray(value) || value.length !== count) return false;
   for (const row of value) if (!isVector(row)) return false;
@@ -49,18 +53,62 @@ export function rejectMedia(
 
 /** Known image formats, with `jpg` read as `jpeg`. Undefined when the format cannot be told. */
 export function imageFormat(media: Media): string | undefined {
+  return (
+    declaredImageFormat(media) ??
+    (media.source.type === 'base64' ? sniffImageFormat(media.source.data) : undefined)
+  );
+}
+
+/** The format the caller stated (`format`, or the media type of a data URL), `jpg` read as `jpeg`. */
+function declaredImageFormat(media: Media): string | undefined {
   const format = media.format ?? media.mediaType?.replace(/^image\//, '');
-  if (format !== undefined) return format === 'jpg' ? 'jpeg' : format;
-  return media.source.type === 'base64' ? sniffImageFormat(media.source.data) : undefined;
+  return format === 'jpg' ? 'jpeg' : format;
+}
+
+/**
+ * Checks inline image bytes against what the model takes: their signature must be one of
+ * `formats`, and the format stated must be theirs. PNG bytes declared `jpg`, an SVG, or 8 MB of
+ * zeros would otherwise reach Bedrock (and be paid for) only to be refused there.
+ */
+export function checkImageBytes(
+  ctx: FamilyContext,
+  parameter: string,
+  media: Media,
+  formats: readonly string[],
+  unknownBytes: 'reject' | 'leave to Bedrock' = 'reject',
+): void {
+  if (media.source.type !== 'base64') return;
+  const actual = sniffImageFormat(media.source.data);
+  const declared = declaredImageFormat(media);
+  const names = formats.join(', ');
+  if (actual === undefined) {
+    // Bytes of no known signature with a stated format are left to Bedrock to judge.
+    if (declared !== undefined || unknownBytes !== 'reject') return;
+    throw invalidInput(
+      ctx,
+      parameter,
+      `cannot tell the image format: the data is not a ${names} image (its first bytes match none of these formats).`,
+    );
+  }
+  if (!formats.includes(actual)) {
+    throw invalidInput(ctx, parameter, `the image data is ${actual}; this model takes ${names}.`);
+  }
+  if (declared !== undefined && declared !== actual) {
+    throw invalidInput(ctx, parameter, `the image is declared \`${declared}\` but its bytes are ${actual}.`);
+  }
 }
 
 /** Reads the magic bytes at the start of base64 image data (decodes 12 bytes, not the image). */
 function sniffImageFormat(base64: string): string | undefined {
-  const head = Buffer.from(base64.slice(0, 16), 'base64');
+  const head = fromBase64(base64.slice(0, 16));
+  const ascii = (start: number, end: number) => String.fromCharCode(...head.subarray(start, end));
   if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
-  if (head.toString('latin1', 0, 4) === 'GIF8') return 'gif';
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (ascii(0, 4) === 'GIF8') return 'gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
+  if (head[0] === 0x42 && head[1] === 0x4d) return 'bmp';
+  const start = ascii(0, head.length).trimStart();
+  if (start.startsWith('<svg') || start.startsWith('<?xml')) return 'svg';
   return undefined;
 }
 
@@ -100,6 +148,7 @@ export function checkImage(ctx: FamilyContext, parameter: string, media: Media, 
       `image format \`${format}\` is not supported; use one of: ${rules.formats.join(', ')}.`,
     );
   }
+  checkImageBytes(ctx, parameter, media, rules.formats);
   const bytes = inlineByteLength(media);
   if (bytes !== undefined && bytes > rules.maxBytes) {
     throw invalidInput(

@@ -2,9 +2,10 @@
  * TwelveLabs Marengo Embed 2.7 and 3.0: one input per request; text and images sync, video and
  * audio only through async invoke. 2.7 bodies are flat; 3.0 bodies nest the input under a key
  * named after `inputType`. Vectors are symmetric (no query/document purposes).
- * Wire format: bedrock-reference.md §4.7 (2.7, AWS "TwelveLabs Marengo Embed 2.7" page) and §4.8
+ * Wire format: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo.html (2.7) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo-3.html
  * (3.0, AWS page plus LiteLLM/stdapi.ai for the body shape); async output: §5.5.
  */
+import { vectorProblem } from '../check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,
@@ -29,6 +30,7 @@ import {
 } from './async-helpers.js';
 import {
   checkBucketOwner,
+  checkImageBytes,
   inlineByteLength,
   invalidInput,
   isRecord,
@@ -47,8 +49,12 @@ const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
 /** Marengo's `inputType`: 2.7 has the first four; 3.0 adds text + image and text + several images. */
 type InputType = 'text' | 'image' | 'video' | 'audio' | 'text_image' | 'multi_input';
 
-/** Text limits in tokens (AWS: 2.7 77 tokens, 3.0 500 tokens; bedrock-reference.md §7.3). */
+/** A generous ceiling on characters per token, to stop only text that is certainly too long. */
+const MAX_CHARS_PER_TOKEN = 6;
+/** Text limits in tokens (AWS: 2.7 77 tokens, 3.0 500 tokens; https://docs.aws.amazon.com/bedrock/latest/userguide/quotas.html). */
 const MAX_TEXT_TOKENS = { [MARENGO_27]: 77, [MARENGO_30]: 500 } as const;
+/** Image formats Marengo reads (AWS's Marengo pages: PNG and JPEG). */
+const IMAGE_FORMATS = ['png', 'jpeg'] as const;
 /** AWS: images up to 5 MB (read as 5 MiB, as AWS's other image limits are). */
 const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /**
@@ -171,21 +177,26 @@ function checkText(text: string, params: ResolvedParams, ctx: FamilyContext): vo
       `text has ${words} words; the model takes at most ${limit} tokens${is30(ctx) ? '' : " (or pass truncate: 'end')"}.`,
     );
   }
+  // One long "word" is many tokens: above 6 characters a token on average (the documented
+  // English average is ~4.7) the text is certainly too long.
+  if (text.length > limit * MAX_CHARS_PER_TOKEN) {
+    throw invalidInput(
+      ctx,
+      'text',
+      `text is ${text.length.toLocaleString('en-US')} characters; the model takes at most ${limit} tokens (about ${(limit * MAX_CHARS_PER_TOKEN).toLocaleString('en-US')} characters at most)${is30(ctx) ? '' : " (or pass truncate: 'end')"}.`,
+    );
+  }
 }
 
 function checkMedia(media: Media, parameter: string, ctx: FamilyContext): void {
   if (media.source.type === 's3') {
-    // LiteLLM's Marengo 3.0 code requires the owner of an s3:// source (its wording kept).
-    if (is30(ctx) && media.source.bucketOwner === undefined) {
-      throw invalidInput(
-        ctx,
-        `${parameter}.bucketOwner`,
-        "s3:// media requires the 'bucketOwner' parameter, the account id that owns the bucket. Pass `{ value, bucketOwner }`.",
-      );
-    }
+    // `bucketOwner` is optional for 2.7 and 3.0 alike: AWS's S3Location type marks it "Required: No"
+    // (needed only when another account owns the bucket) and the Marengo pages do not mark it
+    // required. The emulator follows the same rule; see its README's list of assumptions.
     checkBucketOwner(media, `${parameter}.bucketOwner`, ctx);
     return;
   }
+  if (media.modality === 'image') checkImageBytes(ctx, parameter, media, IMAGE_FORMATS, 'leave to Bedrock');
   const limit = media.modality === 'image' ? MAX_IMAGE_BYTES : MAX_INLINE_MEDIA_BYTES;
   const bytes = inlineByteLength(media) ?? 0;
   if (bytes > limit) {
@@ -326,9 +337,17 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   if (!isRecord(output) || !Array.isArray(output.data)) {
     throw outputError(reader, ctx, location, 'is malformed: expected an object with a `data` list.');
   }
+  const dimension = ctx.model.capabilities.dimensions.default;
+  if (output.data.length === 0) {
+    throw outputError(reader, ctx, location, 'is malformed: `data` is empty, though the job completed.');
+  }
   const segments = output.data.map((item, position): EmbeddingSegment => {
     if (!isRecord(item) || !isVector(item.embedding)) {
       throw outputError(reader, ctx, location, `is malformed: data[${position}] has no embedding.`);
+    }
+    const problem = vectorProblem(item.embedding, dimension);
+    if (problem !== undefined) {
+      throw outputError(reader, ctx, location, `is malformed: data[${position}].embedding ${problem}.`);
     }
     const embeddingOption = optionalString(item.embeddingOption);
     return {
@@ -398,7 +417,7 @@ export const marengo: ModelFamily = {
         perAudioSecond: 1.4e-4,
         source:
           'LiteLLM model_prices_and_context_window.json @00035b69, key us.twelvelabs.marengo-embed-2-7-v1:0 ' +
-          '(litellm-behaviour.md §e): input_cost_per_image 0.0001, input_cost_per_video_per_second 0.0007, ' +
+          '(LiteLLM model_prices_and_context_window.json): input_cost_per_image 0.0001, input_cost_per_video_per_second 0.0007, ' +
           'input_cost_per_audio_per_second 0.00014. Its input_cost_per_token 7e-05 is left out (text cost ' +
           'unknown): at up to 77 tokens it reads as a per-request price, and LiteLLM never applies it (it ' +
           'reports 0 tokens for Marengo).',

@@ -2,9 +2,10 @@
  * Amazon Nova 2 Multimodal Embeddings (`amazon.nova-2-multimodal-embeddings-v1:0`): one text,
  * image, audio or video per request. Sync is `SINGLE_EMBEDDING`; async is `SEGMENTED_EMBEDDING`,
  * which splits long text, audio and video into segments with one vector each.
- * Wire format: bedrock-reference.md §4.6 (AWS "Nova Multimodal Embeddings" schema and user guide);
+ * Wire format: AWS's Nova Multimodal Embeddings schema, https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html;
  * async output files: §5.5.
  */
+import { vectorProblem } from '../check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,
@@ -29,6 +30,7 @@ import {
 } from './async-helpers.js';
 import {
   checkBucketOwner,
+  checkImageBytes,
   imageFormat,
   inlineByteLength,
   invalidInput,
@@ -88,7 +90,7 @@ const FORMAT_ALIASES: Record<string, string> = {
 
 /**
  * Inline media: the base64 of 18 MB is 24 MB, what fits InvokeModel's 25,000,000-byte body
- * (bedrock-reference.md §7.3). Larger media must come from S3.
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/quotas.html). Larger media must come from S3.
  */
 const MAX_INLINE_BYTES = 18_000_000;
 /**
@@ -198,6 +200,7 @@ function checkMedia(media: Media, ctx: FamilyContext): void {
       `${modality} format \`${format}\` is not supported; use one of: ${allowed.join(', ')}.`,
     );
   }
+  if (modality === 'image') checkImageBytes(ctx, 'image', media, FORMATS.image);
   checkBucketOwner(media, `${modality}.bucketOwner`, ctx);
   const bytes = inlineByteLength(media);
   if (bytes !== undefined && bytes > MAX_INLINE_BYTES) {
@@ -324,6 +327,13 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
   if (!isRecord(result) || !Array.isArray(result.embeddingResults)) {
     throw malformed(resultUri, 'expected an object with an `embeddingResults` list.');
   }
+  // Every vector has the declared dimension (else one the model has, the same for all).
+  const allowed = ctx.model.capabilities.dimensions.allowed;
+  const declared = optionalNumber(result.embeddingDimension);
+  if (declared !== undefined && !allowed.includes(declared)) {
+    throw malformed(resultUri, `embeddingDimension ${declared} is not one of ${allowed.join(', ')}.`);
+  }
+  let dimension = declared;
   const segments: EmbeddingSegment[] = [];
   const files = [resultUri];
   for (const entry of result.embeddingResults) {
@@ -342,9 +352,37 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
     }
     const lines = await readRecords(reader, fileUri, ctx);
     files.push(fileUri);
+    if (lines.length === 0 && status !== 'FAILED') {
+      throw malformed(
+        fileUri,
+        `it holds no segment, though the ${modality ?? 'unnamed'} result is ${status ?? 'not marked failed'}.`,
+      );
+    }
+    const declaredCount = optionalNumber(entry.segmentCount);
+    if (declaredCount !== undefined && declaredCount !== lines.length) {
+      throw malformed(
+        fileUri,
+        `it holds ${lines.length} segments; the result file declares ${declaredCount}.`,
+      );
+    }
+    const seen = new Set<number>();
     lines.forEach((line, position) => {
       const segment = toSegment(line, position, modality);
       if (segment === undefined) throw malformed(fileUri, `line ${position + 1} has no embedding.`);
+      const index = segment.segmentIndex;
+      if (!Number.isInteger(index) || index < 0 || index >= lines.length || seen.has(index)) {
+        throw malformed(
+          fileUri,
+          `line ${position + 1} has segmentIndex ${index}: ${seen.has(index) ? 'a duplicate' : `outside 0-${lines.length - 1}`}, so a segment is missing or repeated.`,
+        );
+      }
+      seen.add(index);
+      if (segment.embedding.length > 0 || segment.status === undefined || segment.status === 'SUCCESS') {
+        dimension ??= allowed.includes(segment.embedding.length) ? segment.embedding.length : allowed[0];
+        const problem = vectorProblem(segment.embedding, dimension!);
+        if (problem !== undefined)
+          throw malformed(fileUri, `line ${position + 1}: the embedding ${problem}.`);
+      }
       segments.push(segment);
     });
   }
@@ -381,7 +419,7 @@ export const nova: ModelFamily = {
         perAudioSecond: 1.4e-4,
         source:
           'LiteLLM model_prices_and_context_window.json @00035b69, key amazon.nova-2-multimodal-embeddings-v1:0 ' +
-          '(litellm-behaviour.md §e): input_cost_per_token 1.35e-07, input_cost_per_image 6e-05, ' +
+          '(LiteLLM model_prices_and_context_window.json): input_cost_per_token 1.35e-07, input_cost_per_image 6e-05, ' +
           'input_cost_per_video_per_second 0.0007, input_cost_per_audio_per_second 0.00014',
       },
     },

@@ -1,6 +1,6 @@
 /**
  * Amazon Titan Multimodal Embeddings G1 (`amazon.titan-embed-image-v1`): one text, one image, or
- * both (Bedrock averages the two vectors) per request. Wire format: bedrock-reference.md §4.3
+ * both (Bedrock averages the two vectors) per request. Wire format: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-mm.html
  * (AWS "Amazon Titan Multimodal Embeddings G1" parameters page).
  */
 import type { ModelFamily, ParsedResponse } from '../types.js';
@@ -55,7 +55,7 @@ export const titanMultimodal: ModelFamily = {
         perInputToken: 8e-7,
         perImage: 6e-5,
         source:
-          "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token and input_cost_per_image (litellm-behaviour.md (e)); not checked against AWS's pricing page",
+          "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token and input_cost_per_image; not checked against AWS's pricing page",
       },
     },
   ],

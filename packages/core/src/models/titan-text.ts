@@ -1,6 +1,6 @@
 /**
  * Amazon Titan Text Embeddings: G1 (`amazon.titan-embed-text-v1`) and V2
- * (`amazon.titan-embed-text-v2:0`). One text per request. Wire format: bedrock-reference.md §4.1–4.2
+ * (`amazon.titan-embed-text-v2:0`). One text per request. Wire format: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html
  * (AWS "Amazon Titan Embeddings Text" parameters page).
  */
 import type { EmbeddingType, ModelFamily, ModelSpec, ParsedResponse } from '../types.js';
@@ -17,7 +17,7 @@ import {
 } from './family-helpers.js';
 
 const PRICE_SOURCE =
-  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token (litellm-behaviour.md (e)); not checked against AWS's pricing page";
+  "LiteLLM model_prices_and_context_window.json @00035b69 input_cost_per_token; not checked against AWS's pricing page";
 
 const V1 = 'amazon.titan-embed-text-v1';
 const V2 = 'amazon.titan-embed-text-v2:0';

@@ -28,8 +28,9 @@ import { BedrockEmbeddingsError, InputsFailedError, ValidationError } from '../e
 import { atInput, normalizeInput } from '../inputs.js';
 import { checkInvocation } from '../params.js';
 import { planRequests } from '../plan.js';
-import { abortErrorOf, type Limiter } from '../run.js';
+import { abortErrorOf } from '../run.js';
 import { type BatchResult, type PreparedCall, prepareCall, type SendContext, sendBatch } from '../send.js';
+import { checkSignal, linkAbort } from '../signals.js';
 import type {
   BedrockEmbeddings,
   EmbeddingInput,
@@ -44,10 +45,8 @@ import { ProgressMeter } from './progress.js';
 
 export { PROGRESS_INTERVAL_MS, ProgressMeter } from './progress.js';
 
-/** What the stream shares with the client: the send path and its concurrency limit. */
-export interface StreamContext extends SendContext {
-  limiter: Limiter;
-}
+/** What the stream shares with the client: the send path, its concurrency limit and pacers. */
+export type StreamContext = SendContext;
 
 /** The `embedStream` method of a client. */
 export function createStreamApi(context: StreamContext): Pick<BedrockEmbeddings, 'embedStream'> {
@@ -62,6 +61,7 @@ function embedStream(context: StreamContext, request: EmbedStreamRequest): Async
   const call = prepareCall(request);
   checkInvocation([], call.resolved, 'sync');
   const { model } = call.resolved;
+  checkSignal(request.signal, model);
   const onError = request.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') {
     throw new ValidationError(`${model}: \`onError\` must be 'throw' or 'skip', not ${String(onError)}.`, {
@@ -113,8 +113,9 @@ async function* run(
   const maxWindows = WINDOWS_PER_SLOT * context.limiter.limit;
   const meter = new ProgressMeter(resolved.spec, request.onProgress);
   const controller = new AbortController();
-  const signal =
-    request.signal === undefined ? controller.signal : AbortSignal.any([request.signal, controller.signal]);
+  // One listener on the caller's signal, removed when the stream ends (see `linkAbort`).
+  const unlink = linkAbort(request.signal, controller);
+  const signal = controller.signal;
   const aborted = (): BedrockEmbeddingsError => abortErrorOf(request.signal ?? signal, model);
 
   const source: Iterator<EmbeddingInput> | AsyncIterator<EmbeddingInput> =
@@ -178,6 +179,7 @@ async function* run(
     }
     meter.report(true);
   } finally {
+    unlink();
     controller.abort();
     await Promise.allSettled(queue);
     if (!exhausted || localFailure !== undefined) await source.return?.();
@@ -257,7 +259,7 @@ function rejectedInput(error: ValidationError, index: number): ValidationError {
 }
 
 /**
- * Sends a window's requests, each within a slot of the client's limiter. A request Bedrock
+ * Sends a window's requests (each attempt takes a slot of the client's limiter in `sendBatch`). A request Bedrock
  * rejects is bisected to find its bad input; any other failure marks the request's inputs failed.
  * Rejects only when the stream is aborted.
  */
@@ -288,13 +290,11 @@ async function sendWindow(
 
   const send = async (at: number[], inputs: NormalizedInput[], bisect: boolean): Promise<void> => {
     let answer: BatchResult;
-    const release = await context.limiter.acquire(signal);
     try {
       answer = await sendBatch(context, call, inputs, signal, meter.attempt);
     } catch (error) {
       if (signal.aborted) throw error;
       if (bisect && inputs.length > 1 && rejectedByBedrock(error)) {
-        release();
         const half = Math.ceil(inputs.length / 2);
         await Promise.all([
           send(at.slice(0, half), inputs.slice(0, half), true),
@@ -309,8 +309,6 @@ async function sendWindow(
             : (error as BedrockEmbeddingsError);
       }
       return;
-    } finally {
-      release();
     }
     meter.answered(inputs, answer);
     result.requests.push({ first: at[0]!, inputs, result: answer });

@@ -40,7 +40,7 @@ describe('cohere models', () => {
   });
 });
 
-describe('cohere v3 request bodies (AWS docs, bedrock-reference §4.4)', () => {
+describe('cohere v3 request bodies (AWS docs, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html)', () => {
   it('texts: the documented request', () => {
     const params = paramsFor(english, {
       purpose: 'document',
@@ -126,7 +126,7 @@ describe('cohere v3 request bodies (AWS docs, bedrock-reference §4.4)', () => {
   });
 });
 
-describe('cohere v4 request bodies (AWS docs, bedrock-reference §4.5)', () => {
+describe('cohere v4 request bodies (AWS docs, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v4.html)', () => {
   const page = { text: 'Quarterly ARR growth chart; outlier in Q3.', image: png };
   const documented = {
     input_type: 'search_document',
@@ -320,7 +320,9 @@ describe('cohere validation', () => {
     () =>
       cohere.validateInput(input, paramsFor(ctx), ctx);
   const gif = inlineImage('R0lGODlhAQABAAAAACw=');
-  const webp = inlineImage(PNG_BASE64, { format: 'webp' });
+  const webp = inlineImage('UklGRiQAAABXRUJQVlA4IBgAAAAwAQCdASoBAAEAAwA0JaQAA3AA/vuUAAA=', {
+    format: 'webp',
+  });
 
   it('accepts what each version documents', () => {
     expect(check({ text: 'a'.repeat(2_048) })).not.toThrow();

@@ -1,7 +1,7 @@
 /**
  * TwelveLabs Marengo Embed 2.7 and 3.0: request bodies and async model inputs against the shapes
- * in AWS's documentation and the reference (bedrock-reference.md §4.7, §4.8), response parsing,
- * `output.json` (§5.5), and every validation error.
+ * in AWS's documentation and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo.html, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo-3.html, response parsing,
+ * `output.json` (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), and every validation error.
  */
 
 import type { AsyncOutputReader, Media, NormalizedInput, ResolvedParams } from '@bedrock-embeddings/core';
@@ -360,17 +360,15 @@ describe('marengo validation', () => {
     );
   });
 
-  it('3.0 s3:// media needs its bucket owner; owners are 12-digit account ids', () => {
-    expectInvalid(
-      () =>
-        marengo.validateInput({ image: s3('image', 's3://b/k.png') }, params(M30), { ...c30, mode: 'sync' }),
-      c30,
-      'image.bucketOwner',
-      /s3:\/\/ media requires the 'bucketOwner' parameter, the account id that owns the bucket/,
-    );
-    expect(() =>
-      marengo.validateInput({ image: s3('image', 's3://b/k.png') }, params(M27), { ...c27, mode: 'sync' }),
-    ).not.toThrow();
+  it('s3:// media may omit its bucket owner (2.7 and 3.0, as AWS S3Location says); owners are 12-digit ids', () => {
+    expect(body(c30, { image: s3('image', 's3://b/k.png') })).toEqual({
+      inputType: 'image',
+      image: { mediaSource: { s3Location: { uri: 's3://b/k.png' } } },
+    });
+    expect(body(c27, { image: s3('image', 's3://b/k.png') })).toEqual({
+      inputType: 'image',
+      mediaSource: { s3Location: { uri: 's3://b/k.png' } },
+    });
     expectInvalid(
       () =>
         marengo.validateInput({ video: s3('video', 's3://b/v.mp4', '12345') }, params(M27), {
@@ -615,19 +613,24 @@ const folder = (files: Record<string, string>) =>
 const OUTPUT = 's3://bucket/embeddings/videos/h2n5c1ow9xq7/output.json';
 
 describe('marengo async output', () => {
+  /** A vector of the model's length (2.7: 1024, 3.0: 512) starting with `first`. */
+  const full = (first: number[], length: number) => [...first, ...Array(length - first.length).fill(0.5)];
+  const v27 = (first: number[]) => full(first, 1024);
+  const v30 = (first: number[]) => full(first, 512);
+
   it('reads output.json (2.7 example from §5.5)', async () => {
     const text = `{
   "data": [
-    { "embedding": [0.0213, -0.0045], "embeddingOption": "visual-text",  "startSec": 0.0, "endSec": 6.5 },
-    { "embedding": [0.0119,  0.0301], "embeddingOption": "visual-image", "startSec": 0.0, "endSec": 6.5 },
-    { "embedding": [0.0077, -0.0212], "embeddingOption": "audio",        "startSec": 0.0, "endSec": 6.5 }
+    { "embedding": ${JSON.stringify(v27([0.0213, -0.0045]))}, "embeddingOption": "visual-text",  "startSec": 0.0, "endSec": 6.5 },
+    { "embedding": ${JSON.stringify(v27([0.0119, 0.0301]))}, "embeddingOption": "visual-image", "startSec": 0.0, "endSec": 6.5 },
+    { "embedding": ${JSON.stringify(v27([0.0077, -0.0212]))}, "embeddingOption": "audio",        "startSec": 0.0, "endSec": 6.5 }
   ]
 }`;
     const out = await async.readOutput(folder({ [OUTPUT]: text }), c27);
     expect(out.files).toEqual([OUTPUT]);
     expect(out.segments).toEqual([
       {
-        embedding: [0.0213, -0.0045],
+        embedding: v27([0.0213, -0.0045]),
         modality: 'visual-text',
         embeddingOption: 'visual-text',
         scope: undefined,
@@ -636,7 +639,7 @@ describe('marengo async output', () => {
         segmentIndex: 0,
       },
       {
-        embedding: [0.0119, 0.0301],
+        embedding: v27([0.0119, 0.0301]),
         modality: 'visual-image',
         embeddingOption: 'visual-image',
         scope: undefined,
@@ -645,7 +648,7 @@ describe('marengo async output', () => {
         segmentIndex: 1,
       },
       {
-        embedding: [0.0077, -0.0212],
+        embedding: v27([0.0077, -0.0212]),
         modality: 'audio',
         embeddingOption: 'audio',
         scope: undefined,
@@ -659,9 +662,9 @@ describe('marengo async output', () => {
   it('reads 3.0 segments with their scope, and text results without times', async () => {
     const text = JSON.stringify({
       data: [
-        { embedding: [1, 2], embeddingOption: 'visual', embeddingScope: 'clip', startSec: 0, endSec: 6 },
+        { embedding: v30([1, 2]), embeddingOption: 'visual', embeddingScope: 'clip', startSec: 0, endSec: 6 },
         {
-          embedding: [3, 4],
+          embedding: v30([3, 4]),
           embeddingOption: 'transcription',
           embeddingScope: 'asset',
           startSec: 0,
@@ -674,10 +677,13 @@ describe('marengo async output', () => {
       ['visual', 'clip', 0, 6, 0],
       ['transcription', 'asset', 0, 120, 1],
     ]);
-    const textOnly = await async.readOutput(folder({ [OUTPUT]: '{"data":[{"embedding":[0.5,0.25]}]}' }), c30);
+    const textOnly = await async.readOutput(
+      folder({ [OUTPUT]: JSON.stringify({ data: [{ embedding: v30([0.5, 0.25]) }] }) }),
+      c30,
+    );
     expect(textOnly.segments).toEqual([
       {
-        embedding: [0.5, 0.25],
+        embedding: v30([0.5, 0.25]),
         modality: undefined,
         embeddingOption: undefined,
         scope: undefined,

@@ -1,6 +1,6 @@
 /**
  * Nova 2 Multimodal Embeddings: request bodies and async model inputs against the shapes in AWS's
- * documentation (bedrock-reference.md §4.6), response parsing, async output files (§5.5), and
+ * documentation (https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html), response parsing, async output files (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), and
  * every validation error.
  */
 
@@ -385,7 +385,7 @@ describe('nova validation', () => {
 describe('nova async model inputs (SEGMENTED_EMBEDDING)', () => {
   it("matches AWS's documented video example", () => {
     const input = { video: s3('video', 's3://amzn-s3-demo-bucket/path/to/video.mp4', { format: 'mp4' }) };
-    // AWS's example (bedrock-reference.md §4.6), plus the optional schemaVersion that we always send.
+    // AWS's example (https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html), plus the optional schemaVersion that we always send.
     expect(modelInput(input, { durationSeconds: 15 })).toEqual({
       schemaVersion: 'nova-multimodal-embed-v1',
       taskType: 'SEGMENTED_EMBEDDING',
@@ -535,10 +535,11 @@ const folder = (files: Record<string, string>) =>
   outputFolder('s3://amzn-s3-demo-bucket/g7ur3b32a10n', files);
 
 describe('nova async output', () => {
-  // File contents as in bedrock-reference.md §5.5.
+  // File contents as in AWS's async invoke docs (https://docs.aws.amazon.com/bedrock/latest/userguide/async-invoke.html), with vectors of the declared dimension.
+  const dims = (first: number[]) => [...first, ...Array(256 - first.length).fill(0.125)];
   const result = JSON.stringify({
     sourceFileUri: 's3://amzn-s3-demo-bucket/path/to/video.mp4',
-    embeddingDimension: 3072,
+    embeddingDimension: 256,
     embeddingResults: [
       {
         embeddingType: 'AUDIO_VIDEO_COMBINED',
@@ -548,8 +549,8 @@ describe('nova async output', () => {
     ],
   });
   const jsonl = [
-    '{"embedding":[0.01,-0.02,0.5],"segmentMetadata":{"segmentIndex":0,"segmentStartSeconds":0.0,"segmentEndSeconds":15.0},"status":"SUCCESS"}',
-    '{"embedding":[0.03,0.01,0.25],"segmentMetadata":{"segmentIndex":1,"segmentStartSeconds":15.0,"segmentEndSeconds":30.0},"status":"SUCCESS"}',
+    `{"embedding":${JSON.stringify(dims([0.01, -0.02, 0.5]))},"segmentMetadata":{"segmentIndex":0,"segmentStartSeconds":0.0,"segmentEndSeconds":15.0},"status":"SUCCESS"}`,
+    `{"embedding":${JSON.stringify(dims([0.03, 0.01, 0.25]))},"segmentMetadata":{"segmentIndex":1,"segmentStartSeconds":15.0,"segmentEndSeconds":30.0},"status":"SUCCESS"}`,
     '',
   ].join('\n');
 
@@ -561,7 +562,7 @@ describe('nova async output', () => {
     expect(await async.readOutput(reader, ctx)).toEqual({
       segments: [
         {
-          embedding: [0.01, -0.02, 0.5],
+          embedding: dims([0.01, -0.02, 0.5]),
           modality: 'AUDIO_VIDEO_COMBINED',
           startSec: 0,
           endSec: 15,
@@ -572,7 +573,7 @@ describe('nova async output', () => {
           failureReason: undefined,
         },
         {
-          embedding: [0.03, 0.01, 0.25],
+          embedding: dims([0.03, 0.01, 0.25]),
           modality: 'AUDIO_VIDEO_COMBINED',
           startSec: 15,
           endSec: 30,
@@ -603,14 +604,14 @@ describe('nova async output', () => {
         ],
       }),
       's3://amzn-s3-demo-bucket/g7ur3b32a10n/embedding-text.jsonl': [
-        '{"embedding":[1,2],"segmentMetadata":{"segmentIndex":0,"segmentStartCharPosition":0,"segmentEndCharPosition":800,"truncatedCharLength":800},"status":"SUCCESS"}',
+        `{"embedding":${JSON.stringify(dims([1, 2]))},"segmentMetadata":{"segmentIndex":0,"segmentStartCharPosition":0,"segmentEndCharPosition":800,"truncatedCharLength":800},"status":"SUCCESS"}`,
         '{"segmentMetadata":{"segmentIndex":1,"segmentStartCharPosition":800,"segmentEndCharPosition":1600},"status":"FAILURE","failureReason":"RAI_VIOLATION_INPUT_TEXT_DEFLECTION"}',
       ].join('\n'),
     });
     const { segments } = await async.readOutput(reader, ctx);
     expect(segments).toEqual([
       expect.objectContaining({
-        embedding: [1, 2],
+        embedding: dims([1, 2]),
         modality: 'TEXT',
         startChar: 0,
         endChar: 800,
@@ -647,14 +648,14 @@ describe('nova async output', () => {
         ],
       }),
       's3://amzn-s3-demo-bucket/g7ur3b32a10n/embedding-image.json': JSON.stringify(
-        { embedding: [0.1, 0.2], status: 'SUCCESS' },
+        { embedding: dims([0.1, 0.2]), status: 'SUCCESS' },
         null,
         2,
       ),
     });
     const { segments } = await async.readOutput(reader, ctx);
     expect(segments).toEqual([
-      expect.objectContaining({ embedding: [0.1, 0.2], modality: 'IMAGE', segmentIndex: 0 }),
+      expect.objectContaining({ embedding: dims([0.1, 0.2]), modality: 'IMAGE', segmentIndex: 0 }),
     ]);
   });
 

@@ -32,7 +32,7 @@ describe('titanMultimodal model', () => {
   });
 });
 
-describe('titanMultimodal request bodies (AWS docs, bedrock-reference §4.3)', () => {
+describe('titanMultimodal request bodies (AWS docs, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-mm.html)', () => {
   it('text + image with outputEmbeddingLength 256: the documented request', () => {
     const body = titanMultimodal.toRequestBody(
       [{ text: 'string', image: png }],
@@ -115,7 +115,7 @@ describe('titanMultimodal validation', () => {
     expect(
       check({
         text: 'a cat',
-        image: inlineImage(PNG_BASE64, { format: 'jpg', byteLength: 25 * 1024 * 1024 }),
+        image: inlineImage(JPEG_BASE64, { format: 'jpg', byteLength: 25 * 1024 * 1024 }),
       }),
     ).not.toThrow();
   });

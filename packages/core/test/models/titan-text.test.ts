@@ -31,7 +31,7 @@ describe('titanText models', () => {
   });
 });
 
-describe('titanText request bodies (AWS docs, bedrock-reference §4.1–4.2)', () => {
+describe('titanText request bodies (AWS docs, https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html)', () => {
   it('G1: { inputText } and nothing else', () => {
     const body = titanText.toRequestBody([{ text: 'string' }], paramsFor(v1), v1);
     expect(body).toEqual({ inputText: 'string' });

@@ -112,8 +112,15 @@ function interleaved(call: Call, value: unknown, path: string): number[] {
       texts.push(string(p.text, at(partPath, 'text')));
     } else {
       const p = object(part, partPath, ['type', 'image_url'], ['type', 'image_url']);
-      const url = object(p.image_url, at(partPath, 'image_url'), ['url', 'detail'], ['url']);
-      vectors.push(image(call, url.url, at(at(partPath, 'image_url'), 'url')).vector);
+      // AWS's English page shows `image_url` as the data URI string; other renderings of it (and
+      // Cohere's own API) show `{ url }`. Which one Bedrock takes is unconfirmed: accept both.
+      const imagePath = at(partPath, 'image_url');
+      if (typeof p.image_url === 'string') {
+        vectors.push(image(call, p.image_url, imagePath).vector);
+      } else {
+        const url = object(p.image_url, imagePath, ['url', 'detail'], ['url']);
+        vectors.push(image(call, url.url, at(imagePath, 'url')).vector);
+      }
     }
   });
   if (texts.length > 0) {

@@ -2,6 +2,7 @@
 import { cohereEnglishV3, cohereMultilingualV3, cohereV4 } from './cohere.js';
 import { marengo27, marengo30 } from './marengo.js';
 import { nova } from './nova.js';
+import { amazonRerank, cohereRerank } from './rerank.js';
 import { titanMultimodal } from './titan-multimodal.js';
 import { titanTextV1, titanTextV2 } from './titan-text.js';
 import type { EmulatedModel } from './types.js';
@@ -17,4 +18,6 @@ export const models: EmulatedModel[] = [
   nova,
   marengo27,
   marengo30,
+  cohereRerank,
+  amazonRerank,
 ];

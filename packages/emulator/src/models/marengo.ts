@@ -12,7 +12,15 @@ import {
   textVector,
   truncateTokens,
 } from '../vectors.js';
-import { decodeBase64, imageInfo, imageTokens, requireImage, requireSize, s3Location } from './media.js';
+import {
+  decodeBase64,
+  imageInfo,
+  imageTokens,
+  requireImage,
+  requireMedia,
+  requireSize,
+  s3Location,
+} from './media.js';
 import { evenSegments, fixedSegments, mediaDuration, type Span } from './segments.js';
 import type { EmulatedModel, InvokeContext, InvokeResult, OutputFile } from './types.js';
 import { EmulatedValidationError } from './types.js';
@@ -25,8 +33,13 @@ const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** The embedding vectors of one answer, before they are put in `data`. */
 type Item = Json & { embedding: number[] };
 
-/** Reads `{ base64String } | { s3Location }` into a media key, checking inline images. */
-function mediaSource(value: unknown, path: string, image: boolean): { key: string; tokens: number } {
+/** Reads `{ base64String } | { s3Location }` into a media key, checking inline images, video and audio. */
+function mediaSource(
+  value: unknown,
+  path: string,
+  modality: 'image' | 'video' | 'audio',
+): { key: string; tokens: number } {
+  const image = modality === 'image';
   const src = object(value, path, ['base64String', 's3Location']);
   if ((src.base64String === undefined) === (src.s3Location === undefined)) {
     fail(path, 'exactly one of [base64String, s3Location] is required');
@@ -42,6 +55,8 @@ function mediaSource(value: unknown, path: string, image: boolean): { key: strin
   if (image) {
     requireSize(bytes, b64Path, MAX_IMAGE_BYTES);
     requireImage(bytes, b64Path, ['png', 'jpeg']);
+  } else {
+    requireMedia(bytes, b64Path, modality);
   }
   return { key: mediaKey(bytes), tokens: image ? imageTokens(imageInfo(bytes)) : 1000 };
 }
@@ -124,7 +139,7 @@ function embed27(body: unknown, sync: boolean): { items: Item[]; tokens: number 
     }
     return { items: [{ embedding: textVector(ID_27, text, 1024) }], tokens };
   }
-  const media = mediaSource(req.mediaSource, '#/mediaSource', inputType === 'image');
+  const media = mediaSource(req.mediaSource, '#/mediaSource', inputType as 'image' | 'video' | 'audio');
   if (inputType === 'image')
     return { items: [{ embedding: mediaVector(ID_27, media.key, 1024, 'image') }], tokens: media.tokens };
 
@@ -254,13 +269,13 @@ function embed30(body: unknown, sync: boolean): { items: Item[]; tokens: number 
     }
     case 'image': {
       const req = object(head.image, path, ['mediaSource'], ['mediaSource']);
-      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), true);
+      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), 'image');
       return { items: [{ embedding: mediaVector(ID_30, media.key, 512, 'image') }], tokens: media.tokens };
     }
     case 'text_image': {
       const req = object(head.text_image, path, ['inputText', 'mediaSource'], ['inputText', 'mediaSource']);
       const { text, tokens } = text30(req.inputText, at(path, 'inputText'));
-      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), true);
+      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), 'image');
       const embedding = averageVectors([
         textVector(ID_30, text, 512),
         mediaVector(ID_30, media.key, 512, 'image'),
@@ -285,7 +300,7 @@ function embed30(body: unknown, sync: boolean): { items: Item[]; tokens: number 
         const media = mediaSource(
           { base64String: item.base64String, s3Location: item.s3Location },
           sPath,
-          true,
+          'image',
         );
         vectors.push(mediaVector(ID_30, media.key, 512, 'image'));
         tokens += media.tokens;
@@ -303,7 +318,7 @@ function embed30(body: unknown, sync: boolean): { items: Item[]; tokens: number 
         'segmentation',
       ]);
       if (req.mediaSource === undefined) fail(path, 'required key [mediaSource] not found');
-      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), false);
+      const media = mediaSource(req.mediaSource, at(path, 'mediaSource'), video ? 'video' : 'audio');
       const startSec =
         req.startSec === undefined ? 0 : number(req.startSec, at(path, 'startSec'), { min: 0 });
       const endSec =

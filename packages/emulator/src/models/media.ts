@@ -108,6 +108,74 @@ export function requireImage(
   return info;
 }
 
+/** Container families of inline video and audio, told apart by their magic bytes. */
+export type MediaContainer =
+  | 'iso-bmff' // mp4, mov, 3gp (an `ftyp` box at offset 4)
+  | 'matroska' // mkv, webm (EBML header)
+  | 'flv'
+  | 'mpeg' // program or transport stream
+  | 'asf' // wmv
+  | 'mp3'
+  | 'wav'
+  | 'ogg'
+  | 'flac';
+
+/** The container a declared format (Nova's `format`) is carried in. */
+export const CONTAINER_OF: Record<string, MediaContainer> = {
+  mp4: 'iso-bmff',
+  mov: 'iso-bmff',
+  '3gp': 'iso-bmff',
+  mkv: 'matroska',
+  webm: 'matroska',
+  flv: 'flv',
+  mpeg: 'mpeg',
+  mpg: 'mpeg',
+  wmv: 'asf',
+  mp3: 'mp3',
+  wav: 'wav',
+  ogg: 'ogg',
+  flac: 'flac',
+};
+
+const VIDEO_CONTAINERS: readonly MediaContainer[] = ['iso-bmff', 'matroska', 'flv', 'mpeg', 'asf'];
+const AUDIO_CONTAINERS: readonly MediaContainer[] = ['mp3', 'wav', 'ogg', 'flac', 'iso-bmff'];
+
+/** The container of video or audio bytes, or undefined when the bytes are none the emulator knows. */
+export function mediaContainer(b: Uint8Array): MediaContainer | undefined {
+  if (startsWith(b, [0x66, 0x74, 0x79, 0x70], 4)) return 'iso-bmff';
+  if (startsWith(b, [0x1a, 0x45, 0xdf, 0xa3])) return 'matroska';
+  if (startsWith(b, [0x46, 0x4c, 0x56])) return 'flv';
+  if (startsWith(b, [0x00, 0x00, 0x01, 0xba]) || startsWith(b, [0x00, 0x00, 0x01, 0xb3])) return 'mpeg';
+  if (b[0] === 0x47 && (b.length <= 188 || b[188] === 0x47)) return 'mpeg';
+  if (startsWith(b, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11])) return 'asf';
+  if (startsWith(b, [0x49, 0x44, 0x33]) || (b[0] === 0xff && ((b[1] ?? 0) & 0xe0) === 0xe0)) return 'mp3';
+  if (startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b, [0x57, 0x41, 0x56, 0x45], 8)) return 'wav';
+  if (startsWith(b, [0x4f, 0x67, 0x67, 0x53])) return 'ogg';
+  if (startsWith(b, [0x66, 0x4c, 0x61, 0x43])) return 'flac';
+  return undefined;
+}
+
+/**
+ * Checks inline video or audio bytes by their magic bytes: a container of that modality and, when the
+ * request declares a format, the container that format is carried in (mp4/mov/3gp share one, as do
+ * mkv/webm and mpeg/mpg, so those are not told apart).
+ */
+export function requireMedia(
+  bytes: Uint8Array,
+  path: string,
+  modality: 'video' | 'audio',
+  declared?: string,
+): MediaContainer {
+  const container = mediaContainer(bytes);
+  const allowed = modality === 'video' ? VIDEO_CONTAINERS : AUDIO_CONTAINERS;
+  if (!container || !allowed.includes(container))
+    fail(path, `${modality} data is not a supported ${modality} format`);
+  if (declared !== undefined && CONTAINER_OF[declared] !== container) {
+    fail(path, `${modality} format is declared as ${declared} but the data is ${container}`);
+  }
+  return container;
+}
+
 /** Fails when the decoded media is larger than `maxBytes`. */
 export function requireSize(bytes: Uint8Array, path: string, maxBytes: number): void {
   if (bytes.length > maxBytes) {

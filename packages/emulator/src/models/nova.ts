@@ -14,7 +14,15 @@ import {
   textVector,
   truncateTokens,
 } from '../vectors.js';
-import { decodeBase64, type ImageFormat, imageInfo, imageTokens, requireImage, s3Location } from './media.js';
+import {
+  decodeBase64,
+  type ImageFormat,
+  imageInfo,
+  imageTokens,
+  requireImage,
+  requireMedia,
+  s3Location,
+} from './media.js';
 import { fixedSegments, mediaDuration } from './segments.js';
 import type { AsyncContext, EmulatedModel, InvokeResult, OutputFile } from './types.js';
 import { at, fail, integerOneOf, type Json, number, object, oneOf, string } from './validation.js';
@@ -148,9 +156,12 @@ function textInput(p: Params, limitTokens: boolean): TextInput {
   return { text: kept, tokens: MAX_TOKENS, truncatedCharLength: kept.length };
 }
 
-/** Media sources, with image bytes checked against the declared format. */
+/** Media sources, with inline bytes checked against the declared format. */
 function mediaSource(p: Params): Source {
   const src = source(p.input.source, at(p.path, 'source'));
+  if ((p.modality === 'video' || p.modality === 'audio') && src.bytes) {
+    requireMedia(src.bytes, at(at(p.path, 'source'), 'bytes'), p.modality, p.input.format as string);
+  }
   if (p.modality === 'image' && src.bytes) {
     requireImage(
       src.bytes,

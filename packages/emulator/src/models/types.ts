@@ -23,6 +23,8 @@ export interface InvokeContext {
   baseModelId: string;
   /** Whether the request came through an inference profile (geo prefix or profile ARN). */
   viaProfile: boolean;
+  /** The region the emulator answers for (models offered only in some regions check it). */
+  region?: string;
 }
 
 /** The context of a StartAsyncInvoke: the id, and where the job's files go. */

@@ -26,7 +26,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: pnpm bench [-- options]
   --quick          small sizes (seconds, not minutes)
-  --scenario <n>   run only scenario n (1-7; 6 = 6a and 6b; import = cold import; gateway: the server over two regions; bulk = B1-B3); repeatable
+  --scenario <n>   run only scenario n (1-7; 6 = 6a and 6b; import = cold import; gateway: the server over two regions; bulk = B1-B3, or B1, B2, B3); repeatable
   --runs <n>       measured runs per library (default 3; quick 1)
   --profile <dir>  write CPU profiles of every client run and of the emulator under <dir>
   --out <file>     where to write the JSON, and a Markdown summary next to it (default:
@@ -56,7 +56,15 @@ const coldImport = wanted('import')
   ? await runColdImport(values.quick ? 2 : (runs ?? 10), (line) => console.error(line))
   : undefined;
 if (coldImport !== undefined) console.log(formatColdImport(coldImport));
-const bulk = wanted('bulk') ? await runBulkBench({ quick: values.quick, log: console.error }) : [];
+const bulkIds = (values.scenario ?? ['bulk']).filter((id) => id === 'bulk' || /^B\d$/.test(id));
+const bulk =
+  bulkIds.length === 0
+    ? []
+    : await runBulkBench({
+        quick: values.quick,
+        log: console.error,
+        ...(bulkIds.includes('bulk') ? {} : { only: bulkIds }),
+      });
 for (const figure of bulk)
   console.log(
     `${figure.id} ${figure.name}: ${figure.value} (target ${figure.target}) ${figure.met ? 'MET' : 'NOT MET'}`,

@@ -5,7 +5,7 @@
  * imports its library itself, so a client process loads only the one it measures.
  */
 
-import { BESIDE_THROTTLED, besideThrottled } from './scenarios/cross-model.js';
+import { besideThrottled } from './scenarios/cross-model.js';
 import { COHERE_BATCH, COHERE_V4, type LibraryId, type Workload } from './scenarios.js';
 
 /** Where the emulator is and what it accepts. */
@@ -136,5 +136,5 @@ export const RUNNERS: Record<LibraryId, Runner> = {
   'ours-langchain': oursLangchain,
   'ai-sdk-amazon-bedrock': aiSdkAmazonBedrock,
   'langchain-aws': langchainAws,
-  [BESIDE_THROTTLED]: besideThrottled,
+  'ours-beside-throttled': besideThrottled,
 };

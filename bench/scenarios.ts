@@ -3,7 +3,7 @@
  * Shared by the runner (which configures the emulator) and the client processes (which embed).
  */
 
-import { type BESIDE_THROTTLED, crossModelScenario } from './scenarios/cross-model.js';
+import { crossModelScenario } from './scenarios/cross-model.js';
 
 /** The libraries (and the floor) a client process can run. */
 export type LibraryId =
@@ -13,7 +13,7 @@ export type LibraryId =
   | 'ours-langchain'
   | 'ai-sdk-amazon-bedrock'
   | 'langchain-aws'
-  | typeof BESIDE_THROTTLED;
+  | 'ours-beside-throttled';
 
 /** How each library is named in the table. */
 export const LIBRARY_LABELS: Record<LibraryId, string> = {
@@ -23,7 +23,6 @@ export const LIBRARY_LABELS: Record<LibraryId, string> = {
   'ours-langchain': 'this project: LangChain embedDocuments',
   'ai-sdk-amazon-bedrock': '@ai-sdk/amazon-bedrock',
   'langchain-aws': '@langchain/aws',
-  // A literal: scenarios/cross-model.ts imports this module, so its constant is not initialised yet here.
   'ours-beside-throttled': 'this project: core, Cohere throttled on the same client',
 };
 

@@ -1,7 +1,8 @@
 /**
  * Application inference profiles (for cost tracking and tags) have ARNs that do not say which model
- * serves them, so say it: `family` alone when the family has one model (Nova, Titan Multimodal), or
- * `baseModel` (which implies the family) when it has several (Titan Text, Cohere, Marengo).
+ * serves them. The client asks `GetInferenceProfile` once (the caller needs
+ * `bedrock:GetInferenceProfile`), or you say it and no lookup is made: `family` alone when the
+ * family has one model (Nova, Titan Multimodal), or `baseModel` (which implies the family).
  *
  *   pnpm tsx --conditions=@bedrock-embeddings/source examples/application-inference-profile.ts
  *
@@ -9,7 +10,7 @@
  * to a Cohere v4 profile of yours (or set `BEDROCK_APPLICATION_PROFILE_MODEL` to its model too).
  */
 import { createBedrockEmbeddingProvider } from '@bedrock-embeddings/ai-sdk-provider';
-import { createBedrockEmbeddings, UnknownModelError } from '@bedrock-embeddings/core';
+import { createBedrockEmbeddings } from '@bedrock-embeddings/core';
 import { BedrockEmbeddings } from '@bedrock-embeddings/langchain';
 import { embed } from 'ai';
 import { useBedrock } from './demo/environment.js';
@@ -29,12 +30,8 @@ const local = await useBedrock({
 try {
   const bedrock = createBedrockEmbeddings();
 
-  try {
-    await bedrock.embed({ model: cohereProfile, inputs: ['hello'] });
-  } catch (error) {
-    if (!(error instanceof UnknownModelError)) throw error;
-    console.log(`Without family or baseModel: ${error.name}, nothing sent`);
-  }
+  const looked = await bedrock.resolveModel(cohereProfile);
+  console.log(`Without family or baseModel: looked up with GetInferenceProfile: ${looked.baseModelId}`);
 
   const resolved = bedrock.describeModel(cohereProfile, undefined, baseModel);
   console.log(`Resolved: family ${resolved.family}, id type ${resolved.idType}, sent as ${resolved.modelId}`);

@@ -20,6 +20,7 @@ import {
   AsyncOutputError,
   AuthError,
   BedrockEmbeddingsError,
+  cohereRerank,
   createBedrockEmbeddings,
   ServiceError,
   ThrottlingError,
@@ -266,8 +267,16 @@ async function main(): Promise<number> {
     currentStep = 'step 1b (rerank)';
     print(style.bold('1b. Rerank: retrieve with embeddings, then reorder with a reranker'));
     print();
-    const reranked = await runRerank(context);
-    print(`  ${reranked.requests} rerank requests.`);
+    if (cohereRerank.regions.includes(region)) {
+      const reranked = await runRerank(context);
+      print(`  ${reranked.requests} rerank requests.`);
+    } else {
+      print(
+        style.dim(
+          `  Skipped: Cohere Rerank 3.5 is not offered in ${region} (${cohereRerank.regions.join(', ')}).`,
+        ),
+      );
+    }
     print();
 
     currentStep = 'step 2 (image and text)';

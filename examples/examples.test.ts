@@ -281,7 +281,9 @@ describe('examples', { timeout: 180_000 }, () => {
 
   it.concurrent('application-inference-profile routes ARNs with baseModel or family on every surface', async () => {
     const lines = expectSuccess(await run('application-inference-profile.ts'));
-    expect(lines).toContain('Without family or baseModel: UnknownModelError, nothing sent');
+    expect(lines).toContain(
+      'Without family or baseModel: looked up with GetInferenceProfile: cohere.embed-v4:0',
+    );
     expect(lines.join('\n')).toMatch(
       /Resolved: family cohere, id type opaque, sent as arn:aws:bedrock:.*application-inference-profile/,
     );

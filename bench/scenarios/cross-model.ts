@@ -8,7 +8,7 @@ import type { Runner } from '../libraries.js';
 import { COHERE_V4, makeTexts, type Scenario, TITAN_V2 } from '../scenarios.js';
 
 /** The library id of Titan beside a throttled Cohere (the `ours-` prefix puts it under the target). */
-export const BESIDE_THROTTLED = 'ours-beside-throttled';
+const BESIDE_THROTTLED = 'ours-beside-throttled' as const;
 
 export function crossModelScenario(quick: boolean): Scenario {
   return {

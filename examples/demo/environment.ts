@@ -39,6 +39,8 @@ export function pointEnvironmentAt(emulator: Emulator): void {
     delete process.env[name];
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
+    // The control plane (GetInferenceProfile, batch jobs) is served on the same port.
+    AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
     AWS_ENDPOINT_URL_S3: emulator.s3Endpoint,
     AWS_REGION: emulator.region,
     AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,

@@ -1,5 +1,5 @@
 /**
- * Seed: "Basic Async Invoke" — text embedding with async-invoke (TwelveLabs Marengo 2.7).
+ * Seed: "Basic Async Invoke" — text embedding with async-invoke (TwelveLabs Marengo 3.0; 2.7 is LEGACY).
  *
  *   pnpm tsx --conditions=@bedrock-embeddings/source examples/litellm/basic-async-invoke.ts
  */
@@ -9,7 +9,7 @@ import { runExample } from './setup.js';
 export async function main() {
   // Text embedding with async-invoke
   const response = await embedding({
-    model: 'bedrock/async_invoke/us.twelvelabs.marengo-embed-2-7-v1:0',
+    model: 'bedrock/async_invoke/twelvelabs.marengo-embed-3-0-v1:0',
     input: ['Hello world from LiteLLM async invoke!'],
     aws_region_name: 'us-east-1',
     input_type: 'text',

@@ -25,7 +25,7 @@ export async function checkAsyncJobStatus(
 
 export async function main() {
   const response = await embedding({
-    model: 'bedrock/async_invoke/us.twelvelabs.marengo-embed-2-7-v1:0',
+    model: 'bedrock/async_invoke/twelvelabs.marengo-embed-3-0-v1:0',
     input: ['Hello world'],
     aws_region_name: 'us-east-1',
     input_type: 'text',

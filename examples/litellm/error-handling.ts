@@ -13,7 +13,7 @@ import { runExample } from './setup.js';
 async function submit(params: Partial<EmbeddingParams>): Promise<string> {
   try {
     await embedding({
-      model: 'bedrock/async_invoke/us.twelvelabs.marengo-embed-2-7-v1:0',
+      model: 'bedrock/async_invoke/twelvelabs.marengo-embed-3-0-v1:0',
       input: ['Hello world'],
       aws_region_name: 'us-east-1',
       input_type: 'text',
@@ -46,7 +46,7 @@ export async function main() {
     missingOutput: await submit({ output_s3_uri: undefined }),
     // ValueError: Input type 'video' requires async_invoke route (video without async-invoke)
     videoOnSyncRoute: await submit({
-      model: 'bedrock/us.twelvelabs.marengo-embed-2-7-v1:0',
+      model: 'bedrock/twelvelabs.marengo-embed-3-0-v1:0',
       input: ['s3://your-bucket/video.mp4'],
       input_type: 'video',
     }),

@@ -13,7 +13,7 @@ export async function main() {
   const imgBase64 = `data:image/jpeg;base64,${imgData}`;
 
   const response = await embedding({
-    model: 'bedrock/async_invoke/us.twelvelabs.marengo-embed-2-7-v1:0',
+    model: 'bedrock/async_invoke/twelvelabs.marengo-embed-3-0-v1:0',
     input: [imgBase64],
     aws_region_name: 'us-east-1',
     input_type: 'image',

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET } from './setup.js';
 
 const run = promisify(execFile);
-const MARENGO_27 = 'twelvelabs.marengo-embed-2-7-v1:0';
+const MARENGO = 'twelvelabs.marengo-embed-3-0-v1:0';
 const ARN = /arn:aws:bedrock:us-east-1:\d{12}:async-invoke\/[a-z0-9]+/;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -56,7 +56,7 @@ async function segmentsOf(arn: string) {
 }
 
 function expected(input: Parameters<typeof expectedSegments>[1]) {
-  return expectedSegments(MARENGO_27, input).map(({ embedding, startSec, endSec, embeddingOption }) => ({
+  return expectedSegments(MARENGO, input).map(({ embedding, startSec, endSec, embeddingOption }) => ({
     embedding,
     startSec,
     endSec,
@@ -130,7 +130,7 @@ describe('the seed examples, in process', () => {
     emu.configure({ failAsyncJobs: { message: 'The video could not be read' } });
     try {
       const response = await embedding({
-        model: `bedrock/async_invoke/us.${MARENGO_27}`,
+        model: `bedrock/async_invoke/us.${MARENGO}`,
         input: ['s3://your-bucket/video.mp4'],
         aws_region_name: 'us-east-1',
         input_type: 'video',

@@ -12,7 +12,8 @@ export const MODELS = [
   'bedrock/amazon.titan-embed-text-v2:0',
   'bedrock/amazon.titan-embed-text-v1',
   'bedrock/amazon.titan-embed-image-v1',
-  'bedrock/us.twelvelabs.marengo-embed-2-7-v1:0',
+  'bedrock/us.twelvelabs.marengo-embed-3-0-v1:0',
+  'bedrock/us.twelvelabs.marengo-embed-2-7-v1:0', // LEGACY, end of life 2026-11-30: migrate to 3.0
   'bedrock/cohere.embed-english-v3',
   'bedrock/cohere.embed-multilingual-v3',
   'bedrock/cohere.embed-v4:0',

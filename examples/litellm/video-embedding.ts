@@ -9,7 +9,7 @@ import { runExample } from './setup.js';
 export async function main() {
   // Video embedding (requires async-invoke)
   const response = await embedding({
-    model: 'bedrock/async_invoke/us.twelvelabs.marengo-embed-2-7-v1:0',
+    model: 'bedrock/async_invoke/twelvelabs.marengo-embed-3-0-v1:0',
     input: ['s3://your-bucket/video.mp4'], // S3 URL for video
     aws_region_name: 'us-east-1',
     input_type: 'video',

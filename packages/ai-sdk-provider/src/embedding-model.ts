@@ -97,6 +97,7 @@ function metadataOf(result: EmbedResult): JsonObject {
     modelId: result.modelId,
     requestIds: result.requestIds,
     requests: result.requests,
+    ...(result.cacheHits === undefined ? {} : { cacheHits: result.cacheHits }),
     usage,
     ...(result.costUsd === undefined ? {} : { costUsd: result.costUsd }),
     ...(result.embeddingsByType === undefined ? {} : { embeddingsByType: result.embeddingsByType }),

@@ -11,6 +11,7 @@ import {
   BedrockEmbeddingsError,
   type ClientOptions,
   createBedrockEmbeddings,
+  isApplicationProfileArn,
   resolveModel,
   resolveRerankModel,
 } from '@bedrock-embeddings/core';
@@ -152,8 +153,10 @@ export function createBedrockEmbeddingProvider<V extends SpecificationVersion = 
     checkVersion(version);
     const merged = { ...providerDefaults, ...parseSettings(modelSettings, 'settings', modelId) };
     try {
-      // Fail here, not at the first call, for an id the core cannot route.
-      resolveModel(modelId, { family: merged.family, baseModel: merged.baseModel });
+      // Fail here, not at the first call, for an id the core cannot route (an application
+      // inference profile is looked up by the core at its first call).
+      if (merged.baseModel !== undefined || !isApplicationProfileArn(modelId))
+        resolveModel(modelId, { family: merged.family, baseModel: merged.baseModel });
     } catch (error) {
       throw toProviderError(error, { modelId, values: [] });
     }

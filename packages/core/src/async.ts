@@ -21,7 +21,9 @@ import {
   ValidationError,
 } from './errors.js';
 import { atInput, normalizeInputs } from './inputs.js';
+import { configuredRegion as defaultRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
+import type { ProfileResolver } from './profiles/index.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
@@ -55,6 +57,8 @@ interface AsyncDependencies {
   policy: RetryPolicy;
   /** Per-attempt timeout in ms. */
   timeoutMs: number;
+  /** Routing with application inference profiles looked up (the client's, shared with `embed`). */
+  resolve?: ProfileResolver['resolve'];
 }
 
 /** The async methods of `BedrockEmbeddings`, bound to one client's transport, retry policy and S3 client. */
@@ -68,6 +72,7 @@ export function createAsyncApi(
   const s3Clients = new Map<string, Promise<S3Client>>();
   const never = new AbortController().signal;
   const engine: AsyncEngine = {
+    resolve: deps.resolve ?? (async (model, route) => resolveModel(model, route)),
     runtime: (region) => deps.transport.client(region),
     s3: (region) => {
       const key = configuredRegion ?? region ?? '';
@@ -100,6 +105,8 @@ export function createAsyncApi(
 
 /** The clients and the retry layer, as the functions below use them. */
 interface AsyncEngine {
+  /** Routes a model string, looking up an application inference profile's model. */
+  resolve: ProfileResolver['resolve'];
   /** The Bedrock Runtime client for a job's region (the configured one when an endpoint is set). */
   runtime(region?: string): Promise<BedrockRuntimeClient>;
   /** The S3 client for reading results (in the job's region when none is configured). */
@@ -145,7 +152,11 @@ async function startAsyncEmbed(
 ): Promise<StartedAsyncEmbed> {
   const { model } = request;
   checkOutputConfig(request);
-  const resolved = resolveModel(model, { family: request.family, baseModel: request.baseModel });
+  const resolved = await engine.resolve(
+    model,
+    { family: request.family, baseModel: request.baseModel },
+    request.signal,
+  );
   const family = getFamily(resolved.family);
   if (!family.async || resolved.spec.capabilities.asyncModalities.length === 0) {
     throw new ValidationError(
@@ -177,6 +188,8 @@ async function startAsyncEmbed(
     throw renamedInputs(error, pathOf);
   }
   const { params, warnings } = resolveParams(request, resolved);
+  const legacy = lifecycleWarning(resolved.spec, resolved.region ?? defaultRegion());
+  if (legacy !== undefined) warnings.push(legacy);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const modelId = family.async.asyncModelId?.(ctx) ?? resolved.modelId;
   // Every job's body is built before the first job starts: a bad input anywhere must start none.

@@ -38,6 +38,7 @@ import type {
 import {
   createBedrockEmbeddings,
   families,
+  isApplicationProfileArn,
   supportedParameters,
   UnsupportedParameterError,
   ValidationError,
@@ -93,7 +94,11 @@ export interface EmbeddingParams extends LiteLLMAwsParams {
   encoding_format?: 'float' | 'base64';
   /** Drop parameters the model does not support (each becomes a warning) instead of failing. */
   drop_params?: boolean;
-  /** Wire id to call instead of `model` (e.g. an application inference profile ARN); `model` names the family. */
+  /**
+   * Wire id to call instead of `model` (e.g. an application inference profile ARN); `model` names
+   * the model. An application inference profile ARN with a `model` that names no known model
+   * (e.g. `bedrock/my-profile`) is looked up with GetInferenceProfile.
+   */
   model_id?: string;
   /** OpenAI's end-user id: Bedrock has no such field, so it is accepted and not sent. */
   user?: string;
@@ -278,7 +283,17 @@ const OWN_PARAMS = new Set([
 export async function embedding(params: EmbeddingParams): Promise<EmbeddingResponse> {
   const { model, input_type: inputType } = params;
   const client = clientFor(params);
-  const resolved = client.describeModel(model);
+  // An application inference profile (as `model`, or as `model_id` beside a `model` that is not a
+  // known id) is looked up once per client; otherwise `model` names the model, with no lookup.
+  const resolved =
+    isApplicationProfileArn(model) ||
+    (params.model_id !== undefined &&
+      isApplicationProfileArn(params.model_id) &&
+      !isKnownModel(client, model))
+      ? await client.resolveModel(isApplicationProfileArn(model) ? model : params.model_id!, {
+          signal: params.signal,
+        })
+      : client.describeModel(model);
   // With model_id, `model` only says which model the opaque id (e.g. an application profile) serves.
   const route =
     params.model_id === undefined ? {} : { family: resolved.family, baseModel: resolved.baseModelId };
@@ -460,6 +475,15 @@ function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undef
 
 const MAX_CLIENTS = 16;
 const clients = new Map<string, BedrockEmbeddings>();
+
+function isKnownModel(client: BedrockEmbeddings, model: string): boolean {
+  try {
+    client.describeModel(model);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The cached core client for these connection parameters (shared with `rerank`). */
 export function clientFor(params: LiteLLMAwsParams): BedrockEmbeddings {

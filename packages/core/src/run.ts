@@ -22,11 +22,6 @@ export class Limiter {
 
   constructor(readonly limit: number) {}
 
-  /** Requests holding a slot now. */
-  get active(): number {
-    return this.#active;
-  }
-
   /** Resolves with a `release` function once a slot is free; rejects if `signal` aborts first. */
   acquire(signal: AbortSignal, key = ''): Promise<() => void> {
     if (signal.aborted) return Promise.reject(abortErrorOf(signal));
@@ -249,6 +244,8 @@ export async function withRetry<T>(
     limiter?: Limiter;
     /** The limiter's queue key (model id and region). */
     key?: string;
+    /** Told before each wait for another attempt (telemetry's `retry` / `throttled` span events). */
+    onRetry?: (retry: { attempt: number; delayMs: number; throttled: boolean; error: unknown }) => void;
     /** Maps the last failure to a typed error (default `toBedrockError`; S3 reads name the object and job). */
     toError?: (
       error: unknown,
@@ -302,7 +299,9 @@ export async function withRetry<T>(
       const base = isThrottling(error) ? policy.throttlingBaseDelayMs : policy.baseDelayMs;
       const backoff = Math.random() * Math.min(policy.maxDelayMs, base * 2 ** (attempts - 1));
       const serverDelay = retryAfterMs(error);
-      await sleep(serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay), signal);
+      const delayMs = serverDelay === undefined ? backoff : Math.min(policy.maxDelayMs, serverDelay);
+      options.onRetry?.({ attempt: attempts, delayMs, throttled: isThrottling(error), error });
+      await sleep(delayMs, signal);
     }
   } finally {
     unlink();

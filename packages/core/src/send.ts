@@ -1,19 +1,24 @@
 /**
  * One synchronous embedding call, shared by `embed` and `embedStream`: `prepareCall` checks the
  * model and parameters once; `sendBatch` sends one planned InvokeModel request through the
- * client's retry layer and pacer, and reads its answer. Every request either path sends goes
- * through `sendBatch`: the single place for per-request checks, caching and metering.
+ * client's retry layer and pacer, and reads its answer (in a child span of the call's, with
+ * telemetry). Every request either path sends goes through `sendBatch`: the single place for
+ * per-request checks, spans and metering; the cache sits in front of it (`lookupCache`).
  */
 import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
 import { ValidationError } from './errors.js';
+import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
 import { resolveParams } from './params.js';
+import type { ProfileResolver } from './profiles/index.js';
 import { getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import type { Limiter, Pacer, RetryPolicy } from './run.js';
 import { withRetry } from './run.js';
+import type { CallTrace, RequestTrace } from './telemetry/index.js';
 import type { Transport } from './transport.js';
 import type {
   CommonParams,
+  EmbeddingCache,
   EmbeddingWarning,
   FamilyContext,
   FamilyId,
@@ -22,6 +27,7 @@ import type {
   ParsedResponse,
   ResolvedModel,
   ResolvedParams,
+  TelemetryOptions,
 } from './types.js';
 
 /**
@@ -35,6 +41,14 @@ export interface SendContext {
   limiter: Limiter;
   /** The adaptive pacer of one `modelId region` key, or undefined with `retry.adaptive: false`. */
   pacerFor: (key: string) => Pacer | undefined;
+  /** Routing with application inference profiles looked up, once per client. */
+  resolve: ProfileResolver['resolve'];
+  /** The client's embedding cache (a call's `cache` overrides it). */
+  cache?: EmbeddingCache;
+  /** The client's telemetry settings. */
+  telemetry?: TelemetryOptions | false;
+  /** The client's configured region (what a LEGACY-in-one-region model is judged by). */
+  region?: string;
 }
 
 /** A call checked once: the model resolved, its family, the parameters with defaults applied. */
@@ -85,8 +99,13 @@ export function prepareCall(
     baseModel?: string;
     headers?: Record<string, string>;
   },
+  /** The model already resolved (an application inference profile looked up by `send.resolve`). */
+  routed?: ResolvedModel,
+  /** The client's configured region, for the lifecycle warning. */
+  region?: string,
 ): PreparedCall {
-  const resolved = resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
+  const resolved =
+    routed ?? resolveModel(request.model, { family: request.family, baseModel: request.baseModel });
   const { model } = resolved;
   if (resolved.invoke === 'async') {
     throw new ValidationError(
@@ -96,6 +115,8 @@ export function prepareCall(
   }
   const family = getFamily(resolved.family);
   const { params, warnings } = resolveParams(request, resolved);
+  const legacy = lifecycleWarning(resolved.spec, resolved.region ?? configuredRegion(region));
+  if (legacy !== undefined) warnings.push(legacy);
   const headers = checkHeaders(request.headers, model);
   const ctx: FamilyContext = { model: resolved.spec, modelId: resolved.modelId };
   const expected = expectedParams(params, resolved.spec.capabilities.bodyFields);
@@ -122,6 +143,49 @@ export async function sendBatch(
   signal: AbortSignal,
   /** Told of every attempt (`retry` false for the first): what progress reports count. */
   onAttempt?: (retry: boolean) => void,
+  /** The call's span: the request gets a child span (retries and throttling as its events). */
+  trace?: CallTrace,
+): Promise<BatchResult> {
+  if (trace === undefined) return sendOnce(send, call, batch, signal, onAttempt);
+  const { resolved, params } = call;
+  return trace.request(
+    {
+      'gen_ai.request.model': resolved.modelId,
+      'gen_ai.embeddings.dimension.count': params.dimensions,
+      'gen_ai.request.encoding_formats': encodingFormats(params),
+      'bedrock_embeddings.inputs': batch.length,
+    },
+    async (span) => {
+      if (span.recordInputs) {
+        span.setAttributes({ 'bedrock_embeddings.input.texts': batch.map((input) => input.text ?? '') });
+      }
+      const answer = await sendOnce(send, call, batch, signal, onAttempt, span);
+      span.setAttributes({ 'gen_ai.usage.input_tokens': answer.tokens, 'aws.request_id': answer.requestId });
+      if (span.recordOutputs) {
+        span.setAttributes({ 'bedrock_embeddings.embeddings': JSON.stringify(answer.parsed.embeddings) });
+      }
+      return answer;
+    },
+  );
+}
+
+/** `gen_ai.request.encoding_formats` of a call: float, and the other encodings asked for. */
+export function encodingFormats(params: ResolvedParams): string[] {
+  return ['float', ...(params.embeddingTypes ?? []).filter((type) => type !== 'float')];
+}
+
+function errorName(error: unknown): string {
+  const { name } = (error ?? {}) as { name?: unknown };
+  return typeof name === 'string' ? name : 'Error';
+}
+
+async function sendOnce(
+  send: SendContext,
+  call: PreparedCall,
+  batch: NormalizedInput[],
+  signal: AbortSignal,
+  onAttempt?: (retry: boolean) => void,
+  span?: RequestTrace,
 ): Promise<BatchResult> {
   const { resolved, family, params, ctx } = call;
   const { model } = resolved;
@@ -149,6 +213,18 @@ export async function sendBatch(
       limiter: send.limiter,
       key,
       ...(pacer === undefined ? {} : { pacer }),
+      ...(span === undefined
+        ? {}
+        : {
+            onRetry: ({ attempt, delayMs, throttled, error }) => {
+              if (throttled) span.event('throttled', { 'error.type': errorName(error) });
+              span.event('retry', {
+                'retry.attempt': attempt,
+                'retry.delay_ms': Math.round(delayMs),
+                'error.type': errorName(error),
+              });
+            },
+          }),
     },
   );
   const expected = {

@@ -137,8 +137,12 @@ export interface CommonParams {
 
 /** A warning about something the caller asked for that was not applied. */
 export interface EmbeddingWarning {
-  /** `unsupported-parameter` for a dropped parameter; `other` for anything else not applied. */
-  type: 'unsupported-parameter' | 'other';
+  /**
+   * `unsupported-parameter` for a dropped parameter; `legacy-model` when the model is LEGACY (or
+   * past its end-of-life date) on Bedrock; `cache` when the embedding cache failed (the call went
+   * on without it); `other` for anything else not applied.
+   */
+  type: 'unsupported-parameter' | 'legacy-model' | 'cache' | 'other';
   /** The parameter concerned, as the caller named it. */
   parameter?: string;
   /** What was not applied and why, for logs. */
@@ -221,6 +225,8 @@ export interface ModelSpec {
   name: string;
   /** What the engine checks before any request. */
   capabilities: ModelCapabilities;
+  /** Where the model is in Bedrock's lifecycle (from AWS's model card), with the source cited. */
+  lifecycle: ModelLifecycle;
   /**
    * Prices in USD, with the source of each figure (see the README's cost section).
    * Missing fields mean unknown, and cost is reported as undefined rather than guessed.
@@ -237,6 +243,31 @@ export interface ModelSpec {
     /** Where the figures come from (a pricing page and its date). */
     source: string;
   };
+}
+
+/**
+ * A model's state in Bedrock's lifecycle: ACTIVE, or LEGACY with the end-of-life (EOL) date AWS
+ * gives, after which requests fail. See https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html
+ */
+export interface ModelLifecycle {
+  /** `LEGACY`: superseded; Bedrock sets an EOL date, new customers cannot use it. */
+  status: 'ACTIVE' | 'LEGACY';
+  /** End-of-life date (`YYYY-MM-DD`) when AWS gives one. */
+  endOfLife?: string;
+  /** The base id of the model to migrate to. */
+  successor?: string;
+  /** Whether vectors of the successor can be compared with this model's (false: re-embed everything). */
+  successorCompatible?: boolean;
+  /** Regions where the model is LEGACY although ACTIVE elsewhere, with their EOL date. */
+  legacyRegions?: Record<
+    string,
+    {
+      /** End-of-life date in that region (`YYYY-MM-DD`), when AWS gives one. */
+      endOfLife?: string;
+    }
+  >;
+  /** The AWS page the facts come from (the model card). */
+  source: string;
 }
 
 /** Parameters after the engine has applied defaults and dropped unsupported ones. */
@@ -429,8 +460,8 @@ export interface ClientOptions {
   /** S3 endpoint for async results when it differs from AWS's (e.g. the emulator's S3). */
   s3Endpoint?: string;
   /**
-   * Endpoint of the Bedrock control plane (batch jobs); else `endpoint` (the emulator serves both
-   * APIs on one port), else `AWS_ENDPOINT_URL_BEDROCK`, else AWS's.
+   * Endpoint of the Bedrock control plane (batch jobs, GetInferenceProfile); else `AWS_ENDPOINT_URL_BEDROCK`, else
+   * `endpoint` (the emulator serves both on one port), else AWS's.
    */
   bedrockEndpoint?: string;
   /** Requests in flight at once, per client (default 16). */
@@ -444,6 +475,52 @@ export interface ClientOptions {
    * `AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME`, else `endpoint`.
    */
   agentRuntimeEndpoint?: string;
+  /**
+   * Embedding cache for every call of the client (`memoryCache()`, `redisCache(client)` or your
+   * own): hits are served without a request. A failing cache only warns.
+   */
+  cache?: EmbeddingCache;
+  /**
+   * OpenTelemetry spans (on by default when `@opentelemetry/api` is installed and a tracer
+   * provider is registered; `false` turns them off). See the core README's telemetry section.
+   */
+  telemetry?: TelemetryOptions | false;
+  /** A ready Bedrock control-plane client for GetInferenceProfile (connection options are then ignored for it). */
+  bedrockClient?: import('@aws-sdk/client-bedrock').BedrockClient;
+}
+
+/** An embedding as the cache stores it: the float vector and any other encodings asked for. */
+export interface CachedEmbedding {
+  /** The float vector. */
+  embedding: number[];
+  /** Other encodings (`embeddingTypes`), one vector each. */
+  embeddingsByType?: Partial<Record<EmbeddingType, number[]>>;
+}
+
+/**
+ * Where embeddings are cached, by key (a SHA-256 of the model, the vector-changing parameters and
+ * the input bytes). Built-ins: `memoryCache()`, `redisCache(client)`.
+ */
+export interface EmbeddingCache {
+  /** The entries of `keys`, in order; undefined (or null) for a key not held. */
+  getMany(keys: readonly string[]): Promise<(CachedEmbedding | undefined | null)[]>;
+  /** Stores the entries (replacing any with the same key). */
+  setMany(entries: readonly { key: string; value: CachedEmbedding }[]): Promise<void>;
+}
+
+/** OpenTelemetry settings of a client. */
+export interface TelemetryOptions {
+  /**
+   * The `@opentelemetry/api` module (`import * as otel from '@opentelemetry/api'`). Default: loaded
+   * on the first call if installed. Pass it where a bundle cannot load it by name (edge runtimes).
+   */
+  api?: unknown;
+  /** Tracer name (default `bedrock-embeddings`). */
+  tracerName?: string;
+  /** Put the input texts on request spans (default false: inputs may be private). */
+  recordInputs?: boolean;
+  /** Put the vectors on request spans (default false: they are large). */
+  recordOutputs?: boolean;
 }
 
 /** One `embed` call: the model, its inputs and the common parameters. */
@@ -466,6 +543,8 @@ export interface EmbedRequest extends CommonParams {
   signal?: AbortSignal;
   /** Extra HTTP headers sent with each request. */
   headers?: Record<string, string>;
+  /** The cache for this call, or `false` for none (default: the client's `cache`). */
+  cache?: EmbeddingCache | false;
   /** Called a few times a second while the call runs, and once at its end. */
   onProgress?: (progress: EmbedProgress) => void;
 }
@@ -488,7 +567,7 @@ export interface EmbedResult {
   embeddings: number[][];
   /** Other encodings asked for with `embeddingTypes`, each one vector per input. */
   embeddingsByType?: Partial<Record<EmbeddingType, number[][]>>;
-  /** Tokens and media of the whole call, summed over its requests. */
+  /** Tokens and media of the whole call, summed over its requests (cache hits not counted). */
   usage: Usage;
   /** Estimated cost in USD from the price table; undefined when a figure is unknown. */
   costUsd?: number;
@@ -502,6 +581,8 @@ export interface EmbedResult {
   family: FamilyId;
   /** InvokeModel requests sent (retries not counted). */
   requests: number;
+  /** Inputs served from the cache without a request (set when a cache is in use). */
+  cacheHits?: number;
   /** AWS request ids, one per request. */
   requestIds: string[];
   /** HTTP response headers of each request, in request order (what adapters report as `response.headers`). */
@@ -671,6 +752,21 @@ export interface BedrockEmbeddings {
    */
   describeModel(model: string, family?: FamilyId, baseModel?: string): ResolvedModel;
   /**
+   * `describeModel`, for any id `embed` takes: an application inference profile ARN without
+   * `family` / `baseModel` is looked up with GetInferenceProfile (once per client).
+   */
+  resolveModel(
+    model: string,
+    route?: {
+      /** See `EmbedRequest.family`. */
+      family?: FamilyId;
+      /** See `EmbedRequest.baseModel`; when given, no lookup is made. */
+      baseModel?: string;
+      /** Stops waiting for the lookup. */
+      signal?: AbortSignal;
+    },
+  ): Promise<ResolvedModel>;
+  /**
    * Embeds any number of inputs read lazily from an `Iterable` or `AsyncIterable`, in bounded
    * memory: chunks of vectors come back in input order as the consumer asks for them. See
    * {@link EmbedStreamRequest}.
@@ -768,8 +864,8 @@ export interface EmbedProgress {
 /** One `embedStream` call: `embed`'s parameters, inputs from any (async) iterable. */
 export interface EmbedStreamRequest extends Omit<EmbedRequest, 'inputs'> {
   /**
-   * The inputs, read lazily: at most about twice the client's `maxConcurrency` times the model's
-   * inputs per request are read ahead of the chunk the consumer is at.
+   * The inputs, read lazily: at most the client's `maxConcurrency` times the model's inputs per
+   * request are read ahead of the chunk the consumer is at.
    */
   inputs: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>;
   /**
@@ -792,6 +888,13 @@ export interface EmbedStreamVectors {
   usage: Usage;
   /** AWS request ids of those requests. */
   requestIds: string[];
+  /** Inputs of this chunk served from the cache without a request (set when a cache is in use). */
+  cacheHits?: number;
+  /**
+   * Warnings: the call's (a LEGACY model, dropped parameters) on the first chunk of vectors, and a
+   * cache failure on the chunk it happened in.
+   */
+  warnings?: EmbeddingWarning[];
   /** Never set on a chunk of vectors. */
   errors?: undefined;
 }
@@ -815,6 +918,10 @@ export interface EmbedStreamErrors {
   usage?: undefined;
   /** Never set on a chunk of errors. */
   requestIds?: undefined;
+  /** Never set on a chunk of errors. */
+  cacheHits?: undefined;
+  /** Never set on a chunk of errors. */
+  warnings?: undefined;
 }
 
 /** What `embedStream` yields, in input order. */

@@ -246,6 +246,21 @@ describe('embedding() on sync routes', () => {
     expect(emu.stats().requests.byModel['cohere.embed-v4:0']).toBe(1);
   });
 
+  it('looks up an application inference profile given with no model it serves (GetInferenceProfile, once)', async () => {
+    const before = emu.stats().requests.byOperation.GetInferenceProfile ?? 0;
+    for (const call of [
+      { model: `bedrock/${PROFILE_ARN}` },
+      { model: 'bedrock/my-embedding-profile', model_id: PROFILE_ARN },
+      { model: `bedrock/${PROFILE_ARN}` },
+    ]) {
+      const response = await embedding({ ...call, input: 'looked up', dimensions: 256, ...aws });
+      expect(response.data[0]!.embedding).toEqual(
+        emu.expectedEmbedding('cohere.embed-v4:0', 'looked up', { dimensions: 256 }),
+      );
+    }
+    expect((emu.stats().requests.byOperation.GetInferenceProfile ?? 0) - before).toBe(1);
+  });
+
   it('authenticates with api_key (bearer) too', async () => {
     const response = await embedding({
       model: 'bedrock/amazon.titan-embed-text-v1',

@@ -28,6 +28,7 @@ const MARENGO_27 = 'us.twelvelabs.marengo-embed-2-7-v1:0';
 const MARENGO_27_BASE = 'twelvelabs.marengo-embed-2-7-v1:0';
 const MARENGO_30 = 'twelvelabs.marengo-embed-3-0-v1:0';
 const APP_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6';
+const PROVISIONED = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/a1b2c3d4e5f6';
 const OUT = 's3://bucket/out/';
 
 /** A 1x1 PNG. */
@@ -302,14 +303,15 @@ const syncCases: SyncCase[] = [
     problem: /Unknown Bedrock embedding model .*pass `family`/,
   },
   {
-    name: 'an application inference profile ARN without a family',
-    request: { model: APP_PROFILE, inputs: ['a'] },
+    // (An application inference profile ARN is looked up instead: profiles.test.ts.)
+    name: 'a provisioned model ARN without a family',
+    request: { model: PROVISIONED, inputs: ['a'] },
     type: UnknownModelError,
     problem: /application inference profile .*pass `family`/,
   },
   {
     name: 'a family with several models and no baseModel',
-    request: { model: APP_PROFILE, family: 'cohere', inputs: ['a'] },
+    request: { model: PROVISIONED, family: 'cohere', inputs: ['a'] },
     type: ValidationError,
     problem: /family `cohere` has several models: pass `baseModel`/,
   },

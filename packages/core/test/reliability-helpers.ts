@@ -233,31 +233,33 @@ export function describeRun(figures: FaultRunFigures): string {
 
 /**
  * A Bedrock Runtime client (keep-alive HTTP/1.1, as the core builds its own) that logs every request
- * it starts, through an SDK middleware: "nothing more was sent" is then counted where requests are
- * sent, not guessed from what reached the server within a window. Pass it as `client`.
+ * it puts on the wire: its HTTP handler counts each request it starts (one whose signal has not
+ * already aborted, which the handler refuses without sending). "Nothing more was sent" is then
+ * counted where requests are sent, not guessed from what reached the server within a window.
+ * Pass it as `client`.
  */
 export function recordingClient(emu: Emulator, maxSockets = 16) {
   const starts: Array<{ afterAbort: boolean }> = [];
   let watched: AbortSignal | undefined;
+  class RecordingHandler extends NodeHttpHandler {
+    override handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+      const signal = args[1]?.abortSignal as AbortSignal | undefined;
+      if (!signal?.aborted) starts.push({ afterAbort: watched?.aborted === true });
+      return super.handle(...args);
+    }
+  }
   const client = new BedrockRuntimeClient({
     endpoint: emu.endpoint,
     region: emu.region,
     credentials: emu.credentials,
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets }) }),
+    requestHandler: new RecordingHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets }) }),
   });
-  client.middlewareStack.add(
-    (next) => (args) => {
-      starts.push({ afterAbort: watched?.aborted === true });
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'recordStarts', priority: 'low' },
-  );
   return {
     client,
-    /** Requests started so far. */
+    /** Requests put on the wire so far. */
     sent: () => starts.length,
-    /** Requests started after `signal` (see {@link watch}) aborted. */
+    /** Requests put on the wire after `signal` (see {@link watch}) aborted. */
     sentAfterAbort: () => starts.filter((start) => start.afterAbort).length,
     /** Marks the signal whose abort {@link sentAfterAbort} counts from. */
     watch(signal: AbortSignal) {

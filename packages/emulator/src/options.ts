@@ -113,6 +113,8 @@ export interface EmulatorOptions {
   batchMinRecords?: number;
   /** Application inference profile ARNs and the base model id each one routes to. */
   applicationProfiles?: Record<string, string>;
+  /** Operations the caller has no IAM permission for: answered 403 `AccessDeniedException` (see iam.ts). */
+  deny?: Operation[];
   /** Buckets to create in the built-in S3 at start. */
   buckets?: string[];
   /** Use an external S3-compatible server for async output instead of the built-in one. */
@@ -161,6 +163,7 @@ export type RuntimeOptions = Pick<
   | 'batchJobStateMs'
   | 'batchMinRecords'
   | 'applicationProfiles'
+  | 'deny'
   | 'onRequest'
 >;
 

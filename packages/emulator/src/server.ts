@@ -22,6 +22,7 @@ import {
 import { BedrockError, constraintViolation, validation } from './errors.js';
 import { expectedEmbedding } from './expected.js';
 import { FaultInjector, faultError } from './faults.js';
+import { accessDenied } from './iam.js';
 import { ModelResolver } from './model-ids.js';
 import { models } from './models/index.js';
 import { EmulatedValidationError } from './models/types.js';
@@ -37,6 +38,7 @@ import { QuotaTracker } from './quotas.js';
 import { rerank } from './rerank.js';
 import { externalS3, type S3Store, startBuiltInS3 } from './s3.js';
 import { StatsCounter } from './stats.js';
+import { responseJson } from './vectors.js';
 
 /** A running emulator, returned by {@link startEmulator}. */
 export interface Emulator {
@@ -184,6 +186,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     batchJobStateMs: options.batchJobStateMs ?? 100,
     batchMinRecords: options.batchMinRecords ?? 100,
     onRequest: options.onRequest,
+    deny: options.deny,
   };
   const stats = new StatsCounter();
   const resolver = new ModelResolver(models);
@@ -309,7 +312,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       stats.throttled++;
       throw error;
     }
-    const payload = JSON.stringify(result.body);
+    const payload = responseJson(result.body);
     const latencyMs = (settings.latency.fixedMs ?? 0) + (settings.latency.perItemMs ?? 0) * result.items;
     if (latencyMs > 0) await sleep(latencyMs);
     const headers: OutgoingHttpHeaders = { 'x-amzn-bedrock-invocation-latency': Math.round(latencyMs) };
@@ -384,6 +387,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!operation) {
         throw new BedrockError(404, 'UnknownOperationException', `Unknown operation: ${method} ${path}`);
       }
+      if (settings.deny?.includes(operation)) throw accessDenied(operation, accountId);
       const fault = faults.next(operation);
       if (fault) {
         stats.faultsInjected[fault]++;
@@ -518,6 +522,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if ('batchJobStateMs' in changes) settings.batchJobStateMs = changes.batchJobStateMs ?? 100;
       if ('batchMinRecords' in changes) settings.batchMinRecords = changes.batchMinRecords ?? 100;
       if ('onRequest' in changes) settings.onRequest = changes.onRequest;
+      if ('deny' in changes) settings.deny = changes.deny;
       if ('quotas' in changes) quotas.configure(changes.quotas);
       if ('faults' in changes) faults.configure(changes.faults);
       if ('applicationProfiles' in changes) profiles.replace(changes.applicationProfiles ?? {});

@@ -16,7 +16,7 @@ import type {
   Usage,
   WaitOptions,
 } from '@bedrock-embeddings/core';
-import { createBedrockEmbeddings, ValidationError } from '@bedrock-embeddings/core';
+import { createBedrockEmbeddings, isApplicationProfileArn, ValidationError } from '@bedrock-embeddings/core';
 import { Embeddings } from '@langchain/core/embeddings';
 
 /**
@@ -93,6 +93,22 @@ export interface EmbedMediaOptions
 export interface EmbedMediaResult extends AsyncEmbedResults {
   /** Parameters dropped because of `dropUnsupportedParams` (empty otherwise). */
   warnings: EmbeddingWarning[];
+}
+
+/** LEGACY models already warned about in this process. */
+const warnedLegacy = new Set<string>();
+
+/**
+ * LangChain.js reports what a caller should know but need not act on at once with `console.warn`
+ * (as `@langchain/core` itself does); a LEGACY model is said once per process, not per call. Every
+ * call's warnings stay in `lastResult.warnings`.
+ */
+function warnLegacyOnce(warnings: readonly EmbeddingWarning[]): void {
+  for (const warning of warnings) {
+    if (warning.type !== 'legacy-model' || warnedLegacy.has(warning.message)) continue;
+    warnedLegacy.add(warning.message);
+    console.warn(`[@bedrock-embeddings/langchain] ${warning.message}`);
+  }
 }
 
 /** What the last call reported besides its float vectors: usage, cost, warnings, requests, other encodings. */
@@ -195,8 +211,10 @@ export class BedrockEmbeddings extends Embeddings {
     this.#outputS3Uri = outputS3Uri;
     this.#signal = signal;
     this.#onProgress = onProgress;
-    // Unknown models fail here, before any pipeline starts.
-    this.bedrock.describeModel(model, family, baseModel);
+    // Unknown models fail here, before any pipeline starts (an application inference profile is
+    // looked up by the core at the first call, unless baseModel names its model).
+    if (baseModel !== undefined || !isApplicationProfileArn(model))
+      this.bedrock.describeModel(model, family, baseModel);
   }
 
   /** Usage (tokens, images, media seconds) of the most recently finished sync call. */
@@ -281,6 +299,7 @@ export class BedrockEmbeddings extends Embeddings {
         ...(onProgress === undefined ? {} : { onProgress }),
       });
       this.lastResult = info;
+      warnLegacyOnce(info.warnings);
       return embeddings;
     });
   }

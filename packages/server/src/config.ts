@@ -10,6 +10,7 @@ import {
   type BedrockEmbeddingsError,
   type ClientOptions,
   checkInvocation,
+  isApplicationProfileArn,
   type ResolvedModel,
   resolveModel,
   resolveParams,
@@ -92,6 +93,27 @@ export interface ServerConfig {
     request_timeout?: number;
     /** As `router_settings.fallbacks` (LiteLLM accepts both places). */
     fallbacks?: Record<string, string[]>[];
+    /** Cache embeddings (LiteLLM's switch): in process (`type: local`, the default) or in Redis. */
+    cache?: boolean;
+    /** Where the cache lives, as LiteLLM names it: `type: local | redis`, `host`, `port`, `password`. */
+    cache_params?: {
+      /** `local` (in-process LRU, the default) or `redis` (shared by every replica). */
+      type?: 'local' | 'redis';
+      /** Redis host (default `REDIS_HOST`, else `localhost`). */
+      host?: string;
+      /** Redis port (default `REDIS_PORT`, else 6379). */
+      port?: number;
+      /** Redis password (default `REDIS_PASSWORD`). */
+      password?: string;
+      /** Redis username (ACL), with `password` (default `REDIS_USERNAME`). */
+      username?: string;
+      /** Seconds an entry lives (default 30 days). */
+      ttl?: number;
+      /** Key prefix, so several deployments can share one Redis (default `bedrock-embeddings`). */
+      namespace?: string;
+      /** `local` only: entries kept (default 10,000). */
+      max_entries?: number;
+    };
   };
 }
 
@@ -116,8 +138,11 @@ export interface Deployment {
   modelName: string;
   /** `litellm_params.model` as configured. */
   model: string;
-  /** The model as routing resolved it, checked at load time. */
-  resolved: ResolvedModel;
+  /**
+   * The model as routing resolved it, checked at load time; absent for an application inference
+   * profile ARN, whose model the core looks up (GetInferenceProfile) at the first request.
+   */
+  resolved?: ResolvedModel;
   /** How the core client for this alias reaches Bedrock. */
   clientOptions: ClientOptions;
   /** Identifies `clientOptions` without holding secrets; equal keys share one core client. */
@@ -159,7 +184,34 @@ export interface ResolvedConfig {
   masterKey?: string;
   /** Largest accepted request body in bytes. */
   maxRequestBytes: number;
+  /** The embedding cache (`litellm_settings.cache`), when on. */
+  cache?: CacheConfig;
 }
+
+/** `litellm_settings.cache` / `cache_params`, checked, with Redis defaults from the environment. */
+export type CacheConfig =
+  | {
+      /** In-process LRU. */
+      type: 'local';
+      /** Entries kept. */
+      maxEntries?: number;
+    }
+  | {
+      /** Shared by every replica. */
+      type: 'redis';
+      /** Redis host. */
+      host: string;
+      /** Redis port. */
+      port: number;
+      /** Redis password. */
+      password?: string;
+      /** Redis username (ACL). */
+      username?: string;
+      /** Seconds an entry lives. */
+      ttlSeconds?: number;
+      /** Key prefix (without the colon). */
+      namespace: string;
+    };
 
 /** Default request body limit: room for a batch of images as data URLs. */
 export const DEFAULT_MAX_REQUEST_SIZE_MB = 32;
@@ -344,7 +396,9 @@ function resolveEntry(
   params: ModelParams,
   path: string,
   issues: string[],
-): ResolvedModel | undefined {
+): ResolvedModel | null | undefined {
+  // An application inference profile names no model: the core looks it up at the first request.
+  if (isApplicationProfileArn(model)) return null;
   try {
     const resolved = resolveModel(model);
     if (resolved.invoke === 'async') {
@@ -414,7 +468,51 @@ export function resolveWildcardModel(route: WildcardRoute, parts: string[]): Dep
     throw new HttpError(400, issues.join('; '), { param: 'model', code: 'invalid_value' });
   }
   const { pattern: _pattern, template: _template, ...deployment } = route;
-  return { ...deployment, id: `${route.id}:${model}`, model, resolved };
+  return { ...deployment, id: `${route.id}:${model}`, model, ...(resolved === null ? {} : { resolved }) };
+}
+
+/** `litellm_settings.cache` and `cache_params` (LiteLLM's names), or undefined when the cache is off. */
+function cacheConfig(settings: Fields, env: Env, issues: string[]): CacheConfig | undefined {
+  const path = 'litellm_settings';
+  const on = boolean(settings, 'cache', path, issues);
+  const params =
+    settings.cache_params === undefined
+      ? {}
+      : (mapping(
+          settings.cache_params,
+          `${path}.cache_params`,
+          ['type', 'host', 'port', 'password', 'username', 'ttl', 'namespace', 'max_entries'],
+          issues,
+        ) ?? {});
+  if (on !== true) {
+    if (settings.cache_params !== undefined && on === undefined)
+      issues.push(`${path}.cache_params: set ${path}.cache: true to turn the cache on`);
+    return undefined;
+  }
+  const where = `${path}.cache_params`;
+  const type = string(params, 'type', where, issues) ?? 'local';
+  if (type === 'local') {
+    const maxEntries = number(params, 'max_entries', where, issues, { integer: true, min: 1 });
+    return { type: 'local', ...(maxEntries === undefined ? {} : { maxEntries }) };
+  }
+  if (type !== 'redis') {
+    issues.push(`${where}.type: ${type} is not supported (local or redis)`);
+    return undefined;
+  }
+  const envPort = env.REDIS_PORT === undefined ? undefined : Number(env.REDIS_PORT);
+  const port = number(params, 'port', where, issues, { integer: true, min: 1 }) ?? envPort ?? 6379;
+  const password = string(params, 'password', where, issues) ?? (env.REDIS_PASSWORD || undefined);
+  const username = string(params, 'username', where, issues) ?? (env.REDIS_USERNAME || undefined);
+  const ttlSeconds = number(params, 'ttl', where, issues, { integer: true, min: 1 });
+  return {
+    type: 'redis',
+    host: string(params, 'host', where, issues) ?? (env.REDIS_HOST || 'localhost'),
+    port,
+    ...(password === undefined ? {} : { password }),
+    ...(username === undefined ? {} : { username }),
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    namespace: string(params, 'namespace', where, issues) ?? 'bedrock-embeddings',
+  };
 }
 
 /**
@@ -455,10 +553,11 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
       : (mapping(
           root.litellm_settings,
           'litellm_settings',
-          ['drop_params', 'num_retries', 'request_timeout', 'fallbacks'],
+          ['drop_params', 'num_retries', 'request_timeout', 'fallbacks', 'cache', 'cache_params'],
           issues,
         ) ?? {});
   const dropParams = boolean(settings, 'drop_params', 'litellm_settings', issues);
+  const cache = cacheConfig(settings, env, issues);
   const defaults = {
     numRetries: number(settings, 'num_retries', 'litellm_settings', issues, { integer: true, min: 0 }),
     timeoutSec: number(settings, 'request_timeout', 'litellm_settings', issues, {
@@ -534,7 +633,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
         if (fields.num_retries !== undefined) ownRetries.add(route);
         wildcards.set(modelName, [...(wildcards.get(modelName) ?? []), route]);
       } else {
-        const deployment = { ...common, model, resolved: resolved! };
+        const deployment = { ...common, model, ...(resolved === null ? {} : { resolved: resolved! }) };
         if (fields.num_retries !== undefined) ownRetries.add(deployment);
         models.set(modelName, [...(models.get(modelName) ?? []), deployment]);
       }
@@ -566,6 +665,7 @@ export function resolveConfig(config: unknown, env: Env = process.env): Resolved
     wildcards: new Map([...wildcards].sort(([a], [b]) => b.length - a.length)),
     router,
     corsOrigins,
+    ...(cache === undefined ? {} : { cache }),
     ...(masterKey === undefined ? {} : { masterKey }),
     maxRequestBytes: Math.floor(maxRequestMb * 1024 * 1024),
   };

@@ -12,6 +12,7 @@ import {
   type EmbedResult,
 } from '@bedrock-embeddings/core';
 import { toEmbeddingData } from '@bedrock-embeddings/core/litellm';
+import { embeddingCache } from './cache.js';
 import { type ResolvedConfig, resolveConfig, type ServerConfig } from './config.js';
 import { apiKeyOf, corsHeaders, keyMatches, originAllowed, preflightHeaders } from './http.js';
 import { ServerMetrics } from './metrics.js';
@@ -140,6 +141,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const masterKey = resolved.masterKey === undefined ? undefined : Buffer.from(resolved.masterKey);
   const createdAt = Math.floor(Date.now() / 1000);
 
+  const cache = embeddingCache(resolved.cache);
+  if (cache !== undefined) {
+    for (const group of [...resolved.models.values(), ...resolved.wildcards.values()])
+      for (const deployment of group) deployment.clientOptions.cache = cache;
+  }
   const metrics = new ServerMetrics();
   const router = new Router(resolved, metrics);
   metrics.watch(router);
@@ -450,7 +456,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     get url() {
       return url;
     },
-    listen({ port = 4000, host = '127.0.0.1' } = {}) {
+    async listen({ port = 4000, host = '127.0.0.1' } = {}) {
+      await cache?.connect();
       return new Promise<string>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -475,6 +482,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         force.unref();
         httpServer.close(() => {
           clearTimeout(force);
+          cache?.disconnect();
           resolve();
         });
         httpServer.closeIdleConnections();

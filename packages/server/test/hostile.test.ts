@@ -97,6 +97,40 @@ describe('server hardening', () => {
     expect(message).not.toMatch(/9876|1234/);
   });
 
+  it('request_timeout: 2,200,000 s (beyond 2^31 ms) does not fire early: the request is answered', async () => {
+    const patient = createServer(
+      {
+        model_list: [
+          {
+            model_name: 'titan',
+            litellm_params: {
+              model: 'bedrock/amazon.titan-embed-text-v2:0',
+              aws_access_key_id: hostile.credentials.accessKeyId,
+              aws_secret_access_key: hostile.credentials.secretAccessKey,
+              aws_region_name: hostile.region,
+              aws_bedrock_runtime_endpoint: hostile.endpoint,
+            },
+          },
+        ],
+        litellm_settings: { request_timeout: 2_200_000 },
+      },
+      { logger: false },
+    );
+    const patientUrl = await patient.listen({ port: 0 });
+    try {
+      hostile.answer(() => ({ body: { embedding: Array(1024).fill(0.5), inputTextTokenCount: 1 } }));
+      const openai = new OpenAI({ baseURL: `${patientUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const response = await openai.embeddings.create({
+        model: 'titan',
+        input: 'a',
+        encoding_format: 'float',
+      });
+      expect(response.data[0]?.embedding).toHaveLength(1024);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('a stalled authenticated upload is answered 408 and its connection closed', async () => {
     const { port } = new URL(server.url!);
     const socket = connect(Number(port), '127.0.0.1');

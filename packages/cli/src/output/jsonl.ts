@@ -8,11 +8,17 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import { CliError, type OutputSink, type RecordResult } from './types.js';
 
+/** A vector as JSON: `join` prints finite numbers as `JSON.stringify` does, a fifth faster. */
+function vectorJson(vector: readonly number[]): string {
+  for (const value of vector) if (!Number.isFinite(value)) return JSON.stringify(vector);
+  return `[${vector.join(',')}]`;
+}
+
 /** The line of one result (what an uninterrupted run writes, byte for byte). */
 export function resultLine(result: RecordResult): string {
   const { id } = result.record;
   return result.error === undefined
-    ? `{"id":${JSON.stringify(id)},"embedding":${JSON.stringify(result.embedding)}}\n`
+    ? `{"id":${JSON.stringify(id)},"embedding":${vectorJson(result.embedding)}}\n`
     : `{"id":${JSON.stringify(id)},"line":${result.record.line},"error":${JSON.stringify(result.error)}}\n`;
 }
 

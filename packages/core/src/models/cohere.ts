@@ -78,12 +78,21 @@ const models: ModelSpec[] = [
     id: 'cohere.embed-english-v3',
     name: 'Cohere Embed English v3',
     capabilities: V3_CAPABILITIES,
+    lifecycle: {
+      status: 'ACTIVE',
+      source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-cohere-embed-english.html',
+    },
     pricing: { perInputToken: 1e-7, source: PRICE_SOURCE },
   },
   {
     id: 'cohere.embed-multilingual-v3',
     name: 'Cohere Embed Multilingual v3',
     capabilities: V3_CAPABILITIES,
+    // Not among the Legacy or EOL versions of AWS's lifecycle page.
+    lifecycle: {
+      status: 'ACTIVE',
+      source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
+    },
     pricing: { perInputToken: 1e-7, source: PRICE_SOURCE },
   },
   {
@@ -98,6 +107,10 @@ const models: ModelSpec[] = [
       maxRequestBytes: 20_000_000,
       bodyFields: { ...COMMON_CAPABILITIES.bodyFields, output_dimension: 'dimensions' },
       truncateValues: V4_TRUNCATE,
+    },
+    lifecycle: {
+      status: 'ACTIVE',
+      source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-cohere-embed-v4.html',
     },
     pricing: { perInputToken: 1.2e-7, source: PRICE_SOURCE },
   },

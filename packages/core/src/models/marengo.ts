@@ -411,6 +411,16 @@ export const marengo: ModelFamily = {
         syncRequiresProfile: true,
         bodyFields: BODY_FIELDS_27,
       },
+      // AWS's model card: "Model lifecycle: Legacy", "Model EOL date: November 30, 2026"; the
+      // Marengo 3.0 page: 2.7 embeddings are not compatible with 3.0, regenerate them all.
+      lifecycle: {
+        status: 'LEGACY',
+        endOfLife: '2026-11-30',
+        successor: MARENGO_30,
+        successorCompatible: false,
+        source:
+          'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-twelvelabs-marengo-embed-v2-7.html',
+      },
       pricing: {
         perImage: 1e-4,
         perVideoSecond: 7e-4,
@@ -434,6 +444,13 @@ export const marengo: ModelFamily = {
         truncate: [],
         bodyFields: BODY_FIELDS_30,
         asyncOptionKeys: KEYS_30,
+      },
+      // AWS's model card: "Legacy in ap-northeast-2; Active in other Regions", EOL March 22, 2027 there.
+      lifecycle: {
+        status: 'ACTIVE',
+        legacyRegions: { 'ap-northeast-2': { endOfLife: '2027-03-22' } },
+        source:
+          'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-twelvelabs-marengo-embed-3-0.html',
       },
     },
   ],

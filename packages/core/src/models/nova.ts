@@ -358,6 +358,7 @@ async function readOutput(reader: AsyncOutputReader, ctx: FamilyContext): Promis
         `it holds no segment, though the ${modality ?? 'unnamed'} result is ${status ?? 'not marked failed'}.`,
       );
     }
+    // AWS's samples show no count field; one written next to the file (`segmentCount`) is held to.
     const declaredCount = optionalNumber(entry.segmentCount);
     if (declaredCount !== undefined && declaredCount !== lines.length) {
       throw malformed(
@@ -411,6 +412,11 @@ export const nova: ModelFamily = {
         asyncOptionKeys: ASYNC_OPTION_KEYS,
         normalize: false,
         bodyFields: bodyFields(),
+      },
+      // Not among the Legacy or EOL versions of AWS's lifecycle page.
+      lifecycle: {
+        status: 'ACTIVE',
+        source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
       },
       pricing: {
         perInputToken: 1.35e-7,

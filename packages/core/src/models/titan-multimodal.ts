@@ -51,6 +51,11 @@ export const titanMultimodal: ModelFamily = {
           'embeddingConfig.outputEmbeddingLength': 'dimensions',
         },
       },
+      // No model card found; not among the Legacy or EOL versions of AWS's lifecycle page.
+      lifecycle: {
+        status: 'ACTIVE',
+        source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
+      },
       pricing: {
         perInputToken: 8e-7,
         perImage: 6e-5,

@@ -44,6 +44,11 @@ const models: ModelSpec[] = [
       normalize: false,
       bodyFields: { inputText: 'inputs' },
     },
+    // No model card found; not among the Legacy or EOL versions of AWS's lifecycle page.
+    lifecycle: {
+      status: 'ACTIVE',
+      source: 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-lifecycle.html',
+    },
     pricing: { perInputToken: 1e-7, source: PRICE_SOURCE },
   },
   {
@@ -65,6 +70,11 @@ const models: ModelSpec[] = [
         normalize: 'normalize',
         embeddingTypes: 'embeddingTypes',
       },
+    },
+    lifecycle: {
+      status: 'ACTIVE',
+      source:
+        'https://docs.aws.amazon.com/bedrock/latest/userguide/model-card-amazon-titan-text-embeddings-v2-2.html',
     },
     pricing: { perInputToken: 2e-8, source: PRICE_SOURCE },
   },

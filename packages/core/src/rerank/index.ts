@@ -33,6 +33,7 @@ import {
 import { runAll, withRetry } from '../run.js';
 import { env } from '../runtime.js';
 import type { SendContext } from '../send.js';
+import { type CallTrace, traceCall } from '../telemetry/index.js';
 import type { BedrockEmbeddings, ClientOptions } from '../types.js';
 import { type AgentRuntime, createAgentRuntime } from './agent-runtime.js';
 import { type ResolvedRerankModel, resolveRerankModel } from './models.js';
@@ -383,7 +384,10 @@ export function createRerankApi(
     };
   }
 
-  async function rerank<D extends RerankDocument>(request: RerankRequest<D>): Promise<RerankResult<D>> {
+  async function rerank<D extends RerankDocument>(
+    request: RerankRequest<D>,
+    trace: CallTrace,
+  ): Promise<RerankResult<D>> {
     if (typeof request !== 'object' || request === null)
       throw new ValidationError('rerank takes a request object.');
     const resolved = resolveRerankModel(
@@ -477,10 +481,14 @@ export function createRerankApi(
       chunks.length,
       async (index, signal) => {
         const chunk = chunks[index]!;
-        const answer =
-          api === 'rerank'
-            ? await sendRerank(request, resolved, modelArn, chunk, topN, signal)
-            : await sendInvoke(request, resolved, chunk, topN, signal);
+        // One CLIENT span per request (several with pages of `Rerank`'s nextToken), under the call's.
+        const answer = await trace.request(
+          { 'gen_ai.request.model': spec.id, 'bedrock_embeddings.documents': chunk.documents.length },
+          () =>
+            api === 'rerank'
+              ? sendRerank(request, resolved, modelArn, chunk, topN, signal)
+              : sendInvoke(request, resolved, chunk, topN, signal),
+        );
         const expected = Math.min(topN ?? chunk.documents.length, chunk.documents.length);
         const complete = api === 'invoke' && !spec.invokeHonoursTopN ? chunk.documents.length : expected;
         // Pages are checked one by one; a document named on two pages is as wrong as twice on one.
@@ -549,7 +557,11 @@ export function createRerankApi(
   return {
     rerank: async (request) => {
       try {
-        return await rerank(request);
+        return await traceCall(
+          deps.telemetry,
+          { operation: 'rerank', model: String(request?.model) },
+          (trace) => rerank(request, trace),
+        );
       } catch (error) {
         if (error instanceof BedrockEmbeddingsError || error instanceof AbortError) throw error;
         throw new ServiceError(`${request?.model}: rerank failed: ${deps.transport.redact(String(error))}`, {

@@ -11,10 +11,10 @@
  * Inputs are read lazily from an `Iterable` or `AsyncIterable`, a window at a time (one request's
  * worth: 96 texts for Cohere, 1 for the others); each window is checked, planned (`planRequests`:
  * Cohere's 96 texts and byte budget), and sent through `sendBatch`, the per-request path `embed`
- * uses, within the client's shared `Limiter` and pacer. At most `2 x maxConcurrency` windows are
- * read ahead of the one the consumer is at: while the consumer is busy (a vector store insert),
- * nothing more is read, so memory stays flat however long the stream. (Twice the concurrency, so
- * that a window slowed by retries does not leave the other slots idle.)
+ * uses, within the client's shared `Limiter` and pacer. At most `maxConcurrency` windows are read
+ * ahead of the one the consumer is at: while the consumer is busy (a vector store insert), nothing
+ * more is read, so memory stays flat however long the stream, and a crashed consumer loses at most
+ * `maxConcurrency` requests' worth of vectors.
  *
  * Chunks come in input order. A failure (a bad input found locally, a request Bedrock rejects
  * (`400`), one that still fails after the retries) is kept to the inputs concerned: a request
@@ -24,17 +24,30 @@
  * input are yielded, then an `InputsFailedError` names it. Breaking out of the loop, or the
  * caller's `signal`, cancels the requests in flight; the iteration settles only once none is left.
  */
+
+import { lookupCache } from '../cache/index.js';
 import { BedrockEmbeddingsError, InputsFailedError, ValidationError } from '../errors.js';
 import { atInput, normalizeInput } from '../inputs.js';
 import { checkInvocation } from '../params.js';
 import { planRequests } from '../plan.js';
+import { isApplicationProfileArn } from '../profiles/index.js';
 import { abortErrorOf } from '../run.js';
-import { type BatchResult, type PreparedCall, prepareCall, type SendContext, sendBatch } from '../send.js';
+import {
+  type BatchResult,
+  encodingFormats,
+  type PreparedCall,
+  prepareCall,
+  type SendContext,
+  sendBatch,
+} from '../send.js';
 import { checkSignal, linkAbort } from '../signals.js';
+import { type CallTrace, startCall } from '../telemetry/index.js';
 import type {
   BedrockEmbeddings,
+  EmbeddingCache,
   EmbeddingInput,
   EmbeddingType,
+  EmbeddingWarning,
   EmbedStreamChunk,
   EmbedStreamRequest,
   NormalizedInput,
@@ -54,13 +67,15 @@ export function createStreamApi(context: StreamContext): Pick<BedrockEmbeddings,
 }
 
 /** Windows read ahead of the consumer, per slot of the client's concurrency limit. */
-const WINDOWS_PER_SLOT = 2;
+const WINDOWS_PER_SLOT = 1;
 
 function embedStream(context: StreamContext, request: EmbedStreamRequest): AsyncIterable<EmbedStreamChunk> {
-  // Model and parameters are checked now, before any input is read.
-  const call = prepareCall(request);
-  checkInvocation([], call.resolved, 'sync');
-  const { model } = call.resolved;
+  // Model and parameters are checked now, before any input is read; an application inference
+  // profile, whose model is looked up (GetInferenceProfile), at the first read.
+  const deferred = request.baseModel === undefined && isApplicationProfileArn(request.model);
+  const call = deferred ? undefined : prepareCall(request, undefined, context.region);
+  if (call !== undefined) checkInvocation([], call.resolved, 'sync');
+  const model = request.model;
   checkSignal(request.signal, model);
   const onError = request.onError ?? 'throw';
   if (onError !== 'throw' && onError !== 'skip') {
@@ -92,6 +107,10 @@ interface Window {
 /** A sent window: per position a vector or an error, and the requests that carried it. */
 interface WindowResult {
   start: number;
+  /** Which positions the cache served. */
+  hits: boolean[];
+  /** Cache failures while sending this window. */
+  warnings: EmbeddingWarning[];
   vectors: (number[] | undefined)[];
   byType: Partial<Record<EmbeddingType, number[][]>>;
   errors: (BedrockEmbeddingsError | undefined)[];
@@ -103,11 +122,28 @@ function noop(): void {}
 
 async function* run(
   context: StreamContext,
-  call: PreparedCall,
+  prepared: PreparedCall | undefined,
   request: EmbedStreamRequest,
   skip: boolean,
 ): AsyncGenerator<EmbedStreamChunk> {
+  const route = { family: request.family, baseModel: request.baseModel };
+  const call =
+    prepared ??
+    prepareCall(request, await context.resolve(request.model, route, request.signal), context.region);
+  if (prepared === undefined) checkInvocation([], call.resolved, 'sync');
   const { resolved } = call;
+  const cache = request.cache === false ? undefined : (request.cache ?? context.cache);
+  const span = await startCall(context.telemetry, {
+    operation: 'embeddings',
+    model: request.model,
+    attributes: {
+      'gen_ai.embeddings.dimension.count': call.params.dimensions,
+      'gen_ai.request.encoding_formats': encodingFormats(call.params),
+      'bedrock_embeddings.stream': true,
+    },
+  });
+  let callWarnings: EmbeddingWarning[] | undefined = call.warnings.length > 0 ? call.warnings : undefined;
+  let failure: unknown;
   const { model } = resolved;
   const windowSize = Math.max(1, resolved.spec.capabilities.maxInputsPerRequest);
   const maxWindows = WINDOWS_PER_SLOT * context.limiter.limit;
@@ -155,15 +191,19 @@ async function* run(
       while (!exhausted && queue.length < maxWindows) {
         const window = await readWindow();
         if (window === undefined) break;
-        const sent = sendWindow(context, call, window, signal, meter);
+        const sent = sendWindow(context, call, window, signal, meter, cache, span);
         sent.catch(noop); // awaited in turn; an abort may reject it before then
         queue.push(sent);
       }
       const head = queue.shift();
       if (head === undefined) break;
       const result = await head;
-      for (const chunk of chunksOf(result)) {
+      for (let chunk of chunksOf(result, cache !== undefined)) {
         if (signal.aborted) throw aborted();
+        if (callWarnings !== undefined && chunk.errors === undefined) {
+          chunk = { ...chunk, warnings: [...callWarnings, ...(chunk.warnings ?? [])] };
+          callWarnings = undefined;
+        }
         if (chunk.errors !== undefined) {
           meter.settled(0, chunk.errors.length);
           if (!skip) throw failed(model, chunk.errors);
@@ -178,7 +218,11 @@ async function* run(
       throw failed(model, [localFailure]);
     }
     meter.report(true);
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
+    span.end(failure);
     unlink();
     controller.abort();
     await Promise.allSettled(queue);
@@ -269,10 +313,14 @@ async function sendWindow(
   window: Window,
   signal: AbortSignal,
   meter: ProgressMeter,
+  cache: EmbeddingCache | undefined,
+  trace: CallTrace,
 ): Promise<WindowResult> {
   const { items, start } = window;
   const result: WindowResult = {
     start,
+    hits: new Array(items.length).fill(false),
+    warnings: [],
     vectors: new Array(items.length),
     byType: {},
     errors: new Array(items.length),
@@ -288,10 +336,26 @@ async function sendWindow(
     }
   });
 
+  // The cache first: hits are served at once, only the misses are sent (and stored when answered).
+  const cached = await lookupCache(cache, call.resolved.spec.id, call.params, valid, result.warnings);
+  const lookupIndex = new Map(positions.map((position, k) => [position, k]));
+  cached.hits.forEach((hit, k) => {
+    if (hit === undefined) return;
+    const position = positions[k]!;
+    result.hits[position] = true;
+    result.vectors[position] = hit.embedding;
+    for (const [type, vector] of Object.entries(hit.embeddingsByType ?? {})) {
+      if (type === 'float' || vector === undefined) continue;
+      const all = result.byType[type as EmbeddingType] ?? new Array<number[]>(items.length);
+      result.byType[type as EmbeddingType] = all;
+      all[position] = vector;
+    }
+  });
+
   const send = async (at: number[], inputs: NormalizedInput[], bisect: boolean): Promise<void> => {
     let answer: BatchResult;
     try {
-      answer = await sendBatch(context, call, inputs, signal, meter.attempt);
+      answer = await sendBatch(context, call, inputs, signal, meter.attempt, trace);
     } catch (error) {
       if (signal.aborted) throw error;
       if (bisect && inputs.length > 1 && rejectedByBedrock(error)) {
@@ -312,6 +376,10 @@ async function sendWindow(
     }
     meter.answered(inputs, answer);
     result.requests.push({ first: at[0]!, inputs, result: answer });
+    await cached.store(
+      at.map((position) => lookupIndex.get(position)!),
+      answer.parsed,
+    );
     const { embeddings, embeddingsByType } = answer.parsed;
     at.forEach((position, k) => {
       result.vectors[position] = embeddings[k];
@@ -326,11 +394,12 @@ async function sendWindow(
     }
   };
 
-  const planned = planRequests(valid, call.resolved.spec.capabilities);
+  const misses = cached.misses.map((k) => valid[k]!);
+  const planned = planRequests(misses, call.resolved.spec.capabilities);
   await Promise.all(
     planned.map((request) =>
       send(
-        request.indices.map((k) => positions[k]!),
+        request.indices.map((k) => positions[cached.misses[k]!]!),
         request.inputs,
         true,
       ),
@@ -340,9 +409,10 @@ async function sendWindow(
 }
 
 /** A window's results as chunks of consecutive vectors or consecutive errors. */
-function* chunksOf(result: WindowResult): Generator<EmbedStreamChunk> {
+function* chunksOf(result: WindowResult, cached: boolean): Generator<EmbedStreamChunk> {
   const { vectors, errors, start } = result;
   const count = vectors.length;
+  const firstVectors = errors.findIndex((error) => error === undefined);
   for (let from = 0; from < count; ) {
     const failing = errors[from] !== undefined;
     let to = from + 1;
@@ -363,12 +433,17 @@ function* chunksOf(result: WindowResult): Generator<EmbedStreamChunk> {
       const requestIds: string[] = [];
       for (const request of requests)
         if (request.result.requestId !== undefined) requestIds.push(request.result.requestId);
+      const cacheHits = result.hits.slice(from, to).filter(Boolean).length;
+      // A cache failure is told once, on the window's first chunk of vectors.
+      const warnings = from === firstVectors ? result.warnings : [];
       yield {
         start: start + from,
         embeddings: vectors.slice(from, to) as number[][],
         ...(hasByType ? { embeddingsByType: byType } : {}),
         usage: usageOf(requests),
         requestIds,
+        ...(cached ? { cacheHits } : {}),
+        ...(warnings.length === 0 ? {} : { warnings }),
       };
     }
     from = to;

@@ -117,7 +117,12 @@ describe('edge runtimes, bundled with esbuild', () => {
       }),
       'utf8',
     );
-    const mf = new Miniflare({ modules: true, script, compatibilityDate: '2026-01-01' });
+    // The bundle is one module, declared as such: miniflare's own module discovery rejects the
+    // computed `import()` of the optional @opentelemetry/api (which resolves to nothing here).
+    const mf = new Miniflare({
+      modules: [{ type: 'ESModule', path: 'worker.js', contents: script }],
+      compatibilityDate: '2026-01-01',
+    });
     try {
       const response = await mf.dispatchFetch('http://worker.test/', {
         method: 'POST',

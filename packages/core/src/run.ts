@@ -4,7 +4,7 @@
  * caller's `AbortSignal`.
  */
 import { AbortError, BedrockEmbeddingsError } from './errors.js';
-import { linkAbort, setLongTimeout } from './signals.js';
+import { linkAbort, setLongTimeout, untilAborted } from './signals.js';
 import { isRetryable, isThrottling, retryAfterMs, toBedrockError } from './transport.js';
 import type { RetryOptions } from './types.js';
 
@@ -128,28 +128,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * Settles with `promise`, or rejects as soon as `signal` aborts: work that does not watch the
- * signal itself (a credential provider, signing) cannot hold the attempt past its deadline.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
 }
 

@@ -87,3 +87,30 @@ export function linkAbort(given: AbortSignal | undefined, controller: AbortContr
 }
 
 type LinkSet = Set<AbortController> & { onAbort?: () => void };
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts (with `reason()`, default the
+ * signal's reason): work that does not watch the signal itself (a credential provider, signing, an
+ * input source that never answers) cannot hold its caller past an abort or a deadline.
+ */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  reason: () => unknown = () => signal.reason,
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -17,6 +17,7 @@ import { getFamily } from '../registry.js';
 import { type RouteOptions, resolveModel } from '../routing.js';
 import { abortErrorOf, type RetryPolicy, withRetry } from '../run.js';
 import { env } from '../runtime.js';
+import { untilAborted } from '../signals.js';
 import { toBedrockError } from '../transport.js';
 import type { ClientOptions, ResolvedModel } from '../types.js';
 
@@ -52,17 +53,6 @@ function needsLookup(model: string, route: RouteOptions): boolean {
     }
   }
   return true;
-}
-
-/** Waits for `promise`, or rejects as soon as the caller's `signal` aborts (the shared lookup goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, model: string): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortErrorOf(signal, model));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(abortErrorOf(signal, model));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Builds the resolver of one client. */
@@ -192,7 +182,11 @@ export function createProfileResolver(
       }
       let baseModel: string;
       try {
-        baseModel = await untilAborted(base, signal, model);
+        // The caller's abort ends its wait; the shared lookup goes on for the others.
+        baseModel =
+          signal === undefined
+            ? await base
+            : await untilAborted(base, signal, () => abortErrorOf(signal, model));
       } catch (error) {
         if (error instanceof BedrockEmbeddingsError) throw error;
         throw new ServiceError(`${model}: GetInferenceProfile failed: ${String(error)}`, {

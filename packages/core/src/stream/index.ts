@@ -40,7 +40,7 @@ import {
   type SendContext,
   sendBatch,
 } from '../send.js';
-import { checkSignal, linkAbort } from '../signals.js';
+import { checkSignal, linkAbort, untilAborted } from '../signals.js';
 import { type CallTrace, startCall } from '../telemetry/index.js';
 import type {
   BedrockEmbeddings,
@@ -228,25 +228,6 @@ async function* run(
     await Promise.allSettled(queue);
     if (!exhausted || localFailure !== undefined) await source.return?.();
   }
-}
-
-/** Waits for `promise`, or rejects as soon as `signal` aborts (a source that never answers). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, aborted: () => Error): Promise<T> {
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Normalises and validates one input as `embed` does, or returns the error naming it. */

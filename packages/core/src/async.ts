@@ -23,13 +23,13 @@ import {
 import { atInput, normalizeInputs } from './inputs.js';
 import { configuredRegion as defaultRegion, lifecycleWarning } from './lifecycle/index.js';
 import { checkInvocation, resolveParams } from './params.js';
+import { pollUntilSettled } from './poll.js';
 import type { ProfileResolver } from './profiles/index.js';
 import { families, getFamily } from './registry.js';
 import { resolveModel } from './routing.js';
 import { type RetryPolicy, withRetry } from './run.js';
 import { env } from './runtime.js';
 import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
-import { linkAbort, setLongTimeout } from './signals.js';
 import { bedrockRuntime, type Transport } from './transport.js';
 import type {
   AsyncEmbedInfo,
@@ -267,7 +267,7 @@ async function getAsyncEmbed(
 }
 
 /** Defaults of `waitForAsyncEmbed`: start at 1 s, back off by 1.5x up to 30 s, no deadline. */
-const WAIT_DEFAULTS = { pollIntervalMs: 1_000, maxPollIntervalMs: 30_000, backoff: 1.5 } as const;
+const WAIT_DEFAULTS = { pollIntervalMs: 1_000, maxPollIntervalMs: 30_000 } as const;
 
 /**
  * Polls a job until it ends: resolves when it completed, rejects with `AsyncJobFailedError` (AWS's
@@ -286,49 +286,24 @@ async function waitForAsyncEmbed(
     positive(options.maxPollIntervalMs, 'maxPollIntervalMs') ?? WAIT_DEFAULTS.maxPollIntervalMs,
   );
   const timeoutMs = positive(options.timeoutMs, 'timeoutMs');
-  const started = Date.now();
-  const timeout = () =>
-    new TimeoutError(
-      `Async job ${invocationArn} did not finish within ${timeoutMs} ms; it keeps running: call waitForAsyncEmbed again with the same ARN to resume`,
-      { invocationArn },
-    );
-
-  // One signal for both the caller's abort and the deadline, so a poll in flight stops at either.
-  // Timers are chunked (`setLongTimeout`): 30 days, or a poll interval of 2^31 ms, never fire early.
-  const deadlineController = new AbortController();
-  const cancelTimer =
-    timeoutMs === undefined ? undefined : setLongTimeout(() => deadlineController.abort(), timeoutMs);
-  const combined = new AbortController();
-  const unlinkCaller = linkAbort(options.signal, combined);
-  const unlinkDeadline = linkAbort(deadlineController.signal, combined);
-  const signal = combined.signal;
-  try {
-    let interval = first;
-    for (;;) {
-      let info: AsyncEmbedInfo;
-      try {
-        throwIfAborted(options.signal);
-        if (deadlineController.signal.aborted) throw timeout();
-        info = await getAsyncEmbed(engine, invocationArn, { signal });
-      } catch (error) {
-        throwIfAborted(options.signal);
-        if (deadlineController.signal.aborted) throw timeout();
-        throw error;
-      }
-      options.onPoll?.(info, Date.now() - started);
-      if (info.status === 'completed') return info;
+  return pollUntilSettled({
+    poll: (signal) => getAsyncEmbed(engine, invocationArn, { signal }),
+    settle: (info, elapsedMs) => {
+      options.onPoll?.(info, elapsedMs);
       if (info.status === 'failed') throw jobFailed(info);
-      if (!(await sleep(interval, signal))) {
-        throwIfAborted(options.signal);
-        throw timeout();
-      }
-      interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
-    }
-  } finally {
-    cancelTimer?.();
-    unlinkCaller();
-    unlinkDeadline();
-  }
+      return info.status === 'completed' ? info : undefined;
+    },
+    firstMs: first,
+    maxMs: max,
+    timeoutMs,
+    signal: options.signal,
+    timeout: () =>
+      new TimeoutError(
+        `Async job ${invocationArn} did not finish within ${timeoutMs} ms; it keeps running: call waitForAsyncEmbed again with the same ARN to resume`,
+        { invocationArn },
+      ),
+    aborted: () => new AbortError('Waiting for the async job was aborted', { cause: options.signal?.reason }),
+  });
 }
 
 /**
@@ -572,23 +547,3 @@ function positive(value: number | undefined, name: string): number | undefined {
   return value;
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted)
-    throw new AbortError('Waiting for the async job was aborted', { cause: signal.reason });
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      cancel();
-      resolve(false);
-    };
-    const cancel = setLongTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -33,12 +33,12 @@ import {
 } from '../errors.js';
 import { atInput, normalizeInputs } from '../inputs.js';
 import { checkInvocation, resolveParams } from '../params.js';
+import { pollUntilSettled } from '../poll.js';
 import { getFamily } from '../registry.js';
 import { resolveModel } from '../routing.js';
 import { abortErrorOf, type RetryPolicy, withRetry } from '../run.js';
 import { env } from '../runtime.js';
 import { createS3Client, isValidS3OutputUri, joinS3Uri, loadS3, parseS3Uri } from '../s3.js';
-import { linkAbort, setLongTimeout } from '../signals.js';
 import type { Transport } from '../transport.js';
 import type {
   BedrockEmbeddings,
@@ -707,29 +707,13 @@ async function* listBatchEmbeds(
 }
 
 /** Defaults of `waitForBatchEmbed`: first poll after 10 s, backing off by 1.5x up to a minute. */
-const WAIT_DEFAULTS = { pollIntervalMs: 10_000, maxPollIntervalMs: 60_000, backoff: 1.5 } as const;
+const WAIT_DEFAULTS = { pollIntervalMs: 10_000, maxPollIntervalMs: 60_000 } as const;
 
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0)
     invalid(undefined, name, `\`${name}\` must be a positive number`);
   return value;
-}
-
-/** Resolves true after `ms` (any length: see `setLongTimeout`), false as soon as `signal` fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      cancel();
-      resolve(false);
-    };
-    const cancel = setLongTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function jobEnded(info: BatchEmbedInfo): BatchJobFailedError {
@@ -766,53 +750,25 @@ async function waitForBatchEmbed(
     positive(options.maxPollIntervalMs, 'maxPollIntervalMs') ?? WAIT_DEFAULTS.maxPollIntervalMs,
   );
   const timeoutMs = positive(options.timeoutMs, 'timeoutMs');
-  const started = Date.now();
-  const timeout = () =>
-    new TimeoutError(
-      `Batch job ${jobArn} did not finish within ${timeoutMs} ms; it keeps running: call waitForBatchEmbed again with the same ARN to resume`,
-      { invocationArn: jobArn },
-    );
-  const aborted = () =>
-    new AbortError('Waiting for the batch job was aborted', { cause: options.signal?.reason });
-  // The caller's signal and the deadline both cancel a poll in flight.
-  const controller = new AbortController();
-  const unlink = linkAbort(options.signal, controller);
-  let timedOut = false;
-  const cancelDeadline =
-    timeoutMs === undefined
-      ? () => {}
-      : setLongTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, timeoutMs);
-  const { signal } = controller;
-  try {
-    let interval = first;
-    for (;;) {
-      if (options.signal?.aborted) throw aborted();
-      if (timedOut) throw timeout();
-      let info: BatchEmbedInfo;
-      try {
-        info = await getBatchEmbed(engine, jobArn, { signal });
-      } catch (error) {
-        if (options.signal?.aborted) throw aborted();
-        if (timedOut) throw timeout();
-        throw error;
-      }
-      options.onProgress?.(info, Date.now() - started);
-      if (info.status === 'completed') return info;
+  return pollUntilSettled({
+    poll: (signal) => getBatchEmbed(engine, jobArn, { signal }),
+    settle: (info, elapsedMs) => {
+      options.onProgress?.(info, elapsedMs);
       if (info.status === 'failed' || info.status === 'expired' || info.status === 'stopped')
         throw jobEnded(info);
-      if (!(await sleep(interval, signal))) {
-        if (options.signal?.aborted) throw aborted();
-        throw timeout();
-      }
-      interval = Math.min(max, Math.round(interval * WAIT_DEFAULTS.backoff));
-    }
-  } finally {
-    cancelDeadline();
-    unlink();
-  }
+      return info.status === 'completed' ? info : undefined;
+    },
+    firstMs: first,
+    maxMs: max,
+    timeoutMs,
+    signal: options.signal,
+    timeout: () =>
+      new TimeoutError(
+        `Batch job ${jobArn} did not finish within ${timeoutMs} ms; it keeps running: call waitForBatchEmbed again with the same ARN to resume`,
+        { invocationArn: jobArn },
+      ),
+    aborted: () => new AbortError('Waiting for the batch job was aborted', { cause: options.signal?.reason }),
+  });
 }
 
 /** Reads a finished job's results (see `BatchEmbedResults`). */

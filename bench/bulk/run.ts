@@ -4,10 +4,9 @@
  * - B1 `embedStream` over 1,000,000 short texts (Cohere v4, 256 dims) consumed by a running
  *   checksum: peak RSS <= 300 MB, RSS at every 100,000 inputs (flat), throughput >= 0.95x that
  *   of `embed()` on 100,000 of the same texts.
- * - B2 the CLI on 100,000 lines: wall time <= 1.10x that of a program doing the same job with
- *   `embedStream` (reading the same texts, writing the same JSONL lines), both timed as whole
- *   processes, start-up included. Also reported: the ratio to `embedStream` consumed by a checksum,
- *   which skips writing ~1 GB of JSON (at 0 ms latency both are CPU-bound, so that ratio is ~2x).
+ * - B2 the CLI on 100,000 lines: wall time <= 1.10x that of `embedStream` on the same texts (both
+ *   timed as whole processes, start-up included). Also reported: the ratio to a program doing the
+ *   CLI's whole job with `embedStream` (writing the same JSONL lines).
  * - B3 kill-and-resume: the CLI SIGKILLed at 50% of its output, then `--resume`: extra requests
  *   over an uninterrupted run <= the concurrency (16), output byte-identical.
  */
@@ -148,12 +147,12 @@ export async function runBulkBench(options: {
     );
     figures.push({
       id: 'B2',
-      name: `CLI on ${cliLines.toLocaleString('en')} lines vs embedStream writing the same JSONL (whole processes)`,
+      name: `CLI on ${cliLines.toLocaleString('en')} lines vs embedStream (whole processes)`,
       target: '<= 1.10x',
       value:
-        `${(cliMs / 1000).toFixed(2)} s vs ${(sameJob.processMs / 1000).toFixed(2)} s = ${(cliMs / sameJob.processMs).toFixed(2)}x ` +
-        `(vs embedStream into a checksum, no output: ${(cliMs / streamProcess.processMs).toFixed(2)}x)`,
-      met: cliMs <= 1.1 * sameJob.processMs,
+        `${(cliMs / 1000).toFixed(2)} s vs ${(streamProcess.processMs / 1000).toFixed(2)} s = ${(cliMs / streamProcess.processMs).toFixed(2)}x ` +
+        `(vs a program writing the same JSONL with embedStream: ${(cliMs / sameJob.processMs).toFixed(2)}x)`,
+      met: cliMs <= 1.1 * streamProcess.processMs,
       counts: {
         lines: whole.toString().split('\n').length - 1,
         // The same texts through embed() and embedStream: the same vectors in the same order.

@@ -1,25 +1,20 @@
 /**
- * `createBedrockEmbeddings`: the public client. `embed` runs the synchronous path:
- * route -> normalise inputs -> check parameters -> family validation -> plan -> run -> assemble.
+ * `createBedrockEmbeddings`: the public client. It builds what every call of the client shares (the
+ * transport, the concurrency limit, one pacer per model and region, the retry policy, the profile
+ * lookup) and hands it to each capability: `embed/`, `stream/`, `async/`, `batch/`, `rerank/`.
  */
-import { createAsyncApi } from './async.js';
+import { createAsyncApi } from './async/index.js';
 import { createBatchApi } from './batch/index.js';
-import { lookupCache } from './cache/index.js';
+import { createEmbedApi } from './embed/index.js';
+import type { SendContext } from './embed/send.js';
 import { ValidationError } from './errors.js';
-import { atInput, normalizeInputs } from './inputs.js';
-import { checkInvocation } from './params.js';
-import { planRequests } from './plan.js';
 import { createProfileResolver } from './profiles/index.js';
 import { createRerankApi } from './rerank/index.js';
 import { resolveModel } from './routing.js';
-import { Limiter, Pacer, retryPolicy, runAll } from './run.js';
-import { encodingFormats, prepareCall, type SendContext, sendBatch } from './send.js';
-import { checkSignal } from './signals.js';
-import { createStreamApi, ProgressMeter } from './stream/index.js';
-import { traceCall } from './telemetry/index.js';
+import { Limiter, Pacer, retryPolicy } from './run.js';
+import { createStreamApi } from './stream/index.js';
 import { createTransport } from './transport.js';
-import type { BedrockEmbeddings, ClientOptions, EmbeddingType, EmbedRequest, EmbedResult } from './types.js';
-import { estimateCost, sumUsage } from './usage.js';
+import type { BedrockEmbeddings, ClientOptions } from './types.js';
 
 /** Requests in flight at once per client when `maxConcurrency` is not given. */
 export const DEFAULT_MAX_CONCURRENCY = 16;
@@ -78,118 +73,8 @@ export function createBedrockEmbeddings(options: ClientOptions = {}): BedrockEmb
     ...(options.region === undefined ? {} : { region: options.region }),
   };
 
-  async function embed(request: EmbedRequest): Promise<EmbedResult> {
-    const route = { family: request.family, baseModel: request.baseModel };
-    const call = prepareCall(
-      request,
-      await profiles.resolve(request.model, route, request.signal),
-      options.region,
-    );
-    const { resolved, family, params, ctx } = call;
-    const { model } = resolved;
-    const inputs = normalizeInputs(request.inputs, model);
-    checkInvocation(inputs, resolved, 'sync');
-    const signal = checkSignal(request.signal, model);
-    const validateCtx = { ...ctx, mode: 'sync' as const };
-    for (let i = 0; i < inputs.length; i++) {
-      try {
-        family.validateInput(inputs[i]!, params, validateCtx);
-      } catch (error) {
-        throw atInput(error, `inputs[${i}]`);
-      }
-    }
-
-    const cache = request.cache === false ? undefined : (request.cache ?? options.cache);
-    const attributes = {
-      'gen_ai.embeddings.dimension.count': params.dimensions,
-      'gen_ai.request.encoding_formats': encodingFormats(params),
-    };
-    return traceCall(
-      options.telemetry,
-      { operation: 'embeddings', model: request.model, attributes },
-      async (trace) => {
-        const meter = new ProgressMeter(resolved.spec, request.onProgress);
-        const cached = await lookupCache(cache, resolved.spec.id, params, inputs, call.warnings);
-        const toSend = cached.misses.map((i) => inputs[i]!);
-        if (cached.hitCount > 0) meter.settled(cached.hitCount);
-        const planned = planRequests(toSend, resolved.spec.capabilities);
-        const responses = await runAll(
-          planned.length,
-          async (index, signal) => {
-            const { inputs: batch, indices } = planned[index]!;
-            const answer = await sendBatch(send, call, batch, signal, meter.attempt, trace);
-            meter.answered(batch, answer);
-            meter.settled(batch.length);
-            await cached.store(
-              indices.map((i) => cached.misses[i]!),
-              answer.parsed,
-            );
-            return answer;
-          },
-          { workers: limiter.limit, model, signal },
-        );
-        meter.report(true);
-
-        // Assemble in input order: the cache's hits, then each response's vectors.
-        const embeddings = new Array<number[]>(inputs.length);
-        let byType: Partial<Record<EmbeddingType, number[][]>> | undefined;
-        const put = (type: EmbeddingType, at: number, vector: number[]): void => {
-          byType ??= {};
-          const all = byType[type] ?? new Array<number[]>(inputs.length);
-          byType[type] = all;
-          all[at] = vector;
-        };
-        cached.hits.forEach((hit, i) => {
-          if (hit === undefined) return;
-          embeddings[i] = hit.embedding;
-          for (const [type, vector] of Object.entries(hit.embeddingsByType ?? {})) {
-            if (type !== 'float' && vector !== undefined) put(type as EmbeddingType, i, vector);
-          }
-        });
-        for (let r = 0; r < planned.length; r++) {
-          const { indices } = planned[r]!;
-          const { parsed } = responses[r]!;
-          for (let k = 0; k < indices.length; k++)
-            embeddings[cached.misses[indices[k]!]!] = parsed.embeddings[k]!;
-          for (const [type, vectors] of Object.entries(parsed.embeddingsByType ?? {})) {
-            if (type === 'float' || vectors === undefined) continue;
-            for (let k = 0; k < indices.length; k++)
-              put(type as EmbeddingType, cached.misses[indices[k]!]!, vectors[k]!);
-          }
-        }
-        // Usage and cost are of what was sent: cache hits cost nothing.
-        const usage = sumUsage(
-          toSend,
-          responses.map((response) => response.tokens),
-        );
-        const costUsd = estimateCost(resolved.spec, toSend, usage);
-        const requestIds: string[] = [];
-        for (const response of responses)
-          if (response.requestId !== undefined) requestIds.push(response.requestId);
-        trace.setAttributes({
-          'bedrock_embeddings.requests': planned.length,
-          ...(cache === undefined ? {} : { 'bedrock_embeddings.cache_hits': cached.hitCount }),
-        });
-        return {
-          embeddings,
-          ...(byType === undefined ? {} : { embeddingsByType: byType }),
-          usage,
-          ...(costUsd === undefined ? {} : { costUsd }),
-          warnings: call.warnings,
-          model: request.model,
-          modelId: resolved.modelId,
-          family: resolved.family,
-          requests: planned.length,
-          ...(cache === undefined ? {} : { cacheHits: cached.hitCount }),
-          requestIds,
-          responseHeaders: responses.map((response) => response.headers),
-        };
-      },
-    );
-  }
-
   return {
-    embed,
+    ...createEmbedApi(send, options, profiles),
     describeModel: (model, family, baseModel) => resolveModel(model, { family, baseModel }),
     resolveModel: (model, route = {}) => profiles.resolve(model, route, route.signal),
     ...createAsyncApi({ options, transport, policy, timeoutMs, resolve: profiles.resolve }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { planRequests } from '../src/embed/plan.js';
 import { normalizeInputs, resolveModel } from '../src/index.js';
-import { planRequests } from '../src/plan.js';
 import type { ModelCapabilities } from '../src/types.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).toString('base64');

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data.html) and checked:
  * every input exactly once, every vector of the right length with finite values.
  */
-import { checkResponse } from '../check.js';
+import { checkResponse } from '../embed/check.js';
 import { AsyncOutputError, BedrockEmbeddingsError } from '../errors.js';
 import type { EmbeddingType, FamilyContext, ModelFamily, ResolvedParams } from '../types.js';
 import type { BatchEmbedRecord } from './types.js';

@@ -5,7 +5,7 @@
  * Wire format: https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo.html (2.7) and https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-marengo-3.html
  * (3.0, AWS page plus LiteLLM/stdapi.ai for the body shape); async output: §5.5.
  */
-import { vectorProblem } from '../check.js';
+import { vectorProblem } from '../embed/check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,

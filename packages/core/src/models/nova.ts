@@ -5,7 +5,7 @@
  * Wire format: AWS's Nova Multimodal Embeddings schema, https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html;
  * async output files: §5.5.
  */
-import { vectorProblem } from '../check.js';
+import { vectorProblem } from '../embed/check.js';
 import type {
   AsyncOutput,
   AsyncOutputReader,

@@ -23,6 +23,8 @@
  * - Every answer is checked: indices integers in range and unique, scores finite, as many results as
  *   asked. Requests share the client's concurrency limit, retry layer, pacing, timeout and abort.
  */
+
+import type { SendContext } from '../embed/send.js';
 import {
   AbortError,
   BedrockEmbeddingsError,
@@ -32,7 +34,6 @@ import {
 } from '../errors.js';
 import { runAll, withRetry } from '../run.js';
 import { env } from '../runtime.js';
-import type { SendContext } from '../send.js';
 import { type CallTrace, traceCall } from '../telemetry/index.js';
 import type { BedrockEmbeddings, ClientOptions } from '../types.js';
 import { type AgentRuntime, createAgentRuntime } from './agent-runtime.js';

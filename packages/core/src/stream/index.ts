@@ -26,12 +26,7 @@
  */
 
 import { lookupCache } from '../cache/index.js';
-import { BedrockEmbeddingsError, InputsFailedError, ValidationError } from '../errors.js';
-import { atInput, normalizeInput } from '../inputs.js';
-import { checkInvocation } from '../params.js';
-import { planRequests } from '../plan.js';
-import { isApplicationProfileArn } from '../profiles/index.js';
-import { abortErrorOf } from '../run.js';
+import { planRequests } from '../embed/plan.js';
 import {
   type BatchResult,
   encodingFormats,
@@ -39,7 +34,12 @@ import {
   prepareCall,
   type SendContext,
   sendBatch,
-} from '../send.js';
+} from '../embed/send.js';
+import { BedrockEmbeddingsError, InputsFailedError, ValidationError } from '../errors.js';
+import { atInput, normalizeInput } from '../inputs.js';
+import { checkInvocation } from '../params.js';
+import { isApplicationProfileArn } from '../profiles/index.js';
+import { abortErrorOf } from '../run.js';
 import { checkSignal, linkAbort, untilAborted } from '../signals.js';
 import { type CallTrace, startCall } from '../telemetry/index.js';
 import type {

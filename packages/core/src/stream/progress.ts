@@ -2,7 +2,7 @@
  * Progress of one `embed` or `embedStream` call: counters updated per request and per input,
  * reported to `onProgress` at most every `PROGRESS_INTERVAL_MS`, and once more at the end.
  */
-import type { BatchResult } from '../send.js';
+import type { BatchResult } from '../embed/send.js';
 import type { EmbedProgress, ModelSpec, NormalizedInput } from '../types.js';
 import { estimateCost, sumUsage } from '../usage.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { planRequests } from '../../src/embed/plan.js';
 import { ServiceError, ValidationError } from '../../src/errors.js';
 import { cohere } from '../../src/models/cohere.js';
-import { planRequests } from '../../src/plan.js';
 import type { NormalizedInput } from '../../src/types.js';
 import {
   contextFor,

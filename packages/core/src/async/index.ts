@@ -19,18 +19,18 @@ import {
   TimeoutError,
   UnknownModelError,
   ValidationError,
-} from './errors.js';
-import { atInput, normalizeInputs } from './inputs.js';
-import { configuredRegion as defaultRegion, lifecycleWarning } from './lifecycle/index.js';
-import { checkInvocation, resolveParams } from './params.js';
-import { pollUntilSettled } from './poll.js';
-import type { ProfileResolver } from './profiles/index.js';
-import { families, getFamily } from './registry.js';
-import { resolveModel } from './routing.js';
-import { type RetryPolicy, withRetry } from './run.js';
-import { env } from './runtime.js';
-import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from './s3.js';
-import { bedrockRuntime, type Transport } from './transport.js';
+} from '../errors.js';
+import { atInput, normalizeInputs } from '../inputs.js';
+import { configuredRegion as defaultRegion, lifecycleWarning } from '../lifecycle/index.js';
+import { checkInvocation, resolveParams } from '../params.js';
+import { pollUntilSettled } from '../poll.js';
+import type { ProfileResolver } from '../profiles/index.js';
+import { families, getFamily } from '../registry.js';
+import { resolveModel } from '../routing.js';
+import { type RetryPolicy, withRetry } from '../run.js';
+import { env } from '../runtime.js';
+import { createAsyncOutputReader, createS3Client, isValidS3OutputUri, outputFolderUri } from '../s3.js';
+import { bedrockRuntime, type Transport } from '../transport.js';
 import type {
   AsyncEmbedInfo,
   AsyncEmbedJob,
@@ -47,8 +47,8 @@ import type {
   ResolvedModel,
   StartAsyncEmbedRequest,
   WaitOptions,
-} from './types.js';
-import { estimateMediaCost, mediaUsage } from './usage.js';
+} from '../types.js';
+import { estimateMediaCost, mediaUsage } from '../usage.js';
 
 /** What the async methods share with the client that owns them. */
 interface AsyncDependencies {
@@ -546,4 +546,3 @@ function positive(value: number | undefined, name: string): number | undefined {
   }
   return value;
 }
-

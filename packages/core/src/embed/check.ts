@@ -9,8 +9,8 @@
  * The vectors are the arrays `JSON.parse` built; they are returned as they are (no copy), so this
  * single loop is the only pass over the numbers.
  */
-import { MalformedResponseError } from './errors.js';
-import type { EmbeddingType, ParsedResponse, ResolvedParams } from './types.js';
+import { MalformedResponseError } from '../errors.js';
+import type { EmbeddingType, ParsedResponse, ResolvedParams } from '../types.js';
 
 /** What a response must hold, known before the request is sent. */
 export interface ResponseExpectation {

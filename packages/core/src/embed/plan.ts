@@ -6,8 +6,8 @@
  * go back in input order.
  */
 
-import { utf8Length } from './runtime.js';
-import type { ModelCapabilities, NormalizedInput } from './types.js';
+import { utf8Length } from '../runtime.js';
+import type { ModelCapabilities, NormalizedInput } from '../types.js';
 
 /** One InvokeModel request to send: its inputs and where they sit in the caller's list. */
 export interface PlannedRequest {

@@ -5,17 +5,17 @@
  * telemetry). Every request either path sends goes through `sendBatch`: the single place for
  * per-request checks, spans and metering; the cache sits in front of it (`lookupCache`).
  */
-import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
-import { ValidationError } from './errors.js';
-import { configuredRegion, lifecycleWarning } from './lifecycle/index.js';
-import { resolveParams } from './params.js';
-import type { ProfileResolver } from './profiles/index.js';
-import { getFamily } from './registry.js';
-import { resolveModel } from './routing.js';
-import type { Limiter, Pacer, RetryPolicy } from './run.js';
-import { withRetry } from './run.js';
-import type { CallTrace, RequestTrace } from './telemetry/index.js';
-import type { Transport } from './transport.js';
+
+import { ValidationError } from '../errors.js';
+import { configuredRegion, lifecycleWarning } from '../lifecycle/index.js';
+import { resolveParams } from '../params.js';
+import type { ProfileResolver } from '../profiles/index.js';
+import { getFamily } from '../registry.js';
+import { resolveModel } from '../routing.js';
+import type { Limiter, Pacer, RetryPolicy } from '../run.js';
+import { withRetry } from '../run.js';
+import type { CallTrace, RequestTrace } from '../telemetry/index.js';
+import type { Transport } from '../transport.js';
 import type {
   CommonParams,
   EmbeddingCache,
@@ -28,7 +28,8 @@ import type {
   ResolvedModel,
   ResolvedParams,
   TelemetryOptions,
-} from './types.js';
+} from '../types.js';
+import { checkResponse, expectedParams, malformed, type ResponseExpectation } from './check.js';
 
 /**
  * What every request of one client shares: the transport, the retry policy, the concurrency limit

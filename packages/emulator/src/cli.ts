@@ -167,6 +167,10 @@ async function main(): Promise<void> {
   );
   console.log('Point your application at it with:\n');
   console.log(`export AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${emulator.endpoint}`);
+  // The control plane (inference profiles, foundation models, batch jobs) and the agent runtime's
+  // Rerank are served on the same port.
+  console.log(`export AWS_ENDPOINT_URL_BEDROCK=${emulator.endpoint}`);
+  console.log(`export AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME=${emulator.endpoint}`);
   console.log(`export AWS_ENDPOINT_URL_S3=${emulator.s3Endpoint}   # S3 clients need forcePathStyle: true`);
   console.log(`export AWS_REGION=${emulator.region}`);
   console.log(`export AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId}`);

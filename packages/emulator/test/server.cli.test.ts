@@ -27,6 +27,8 @@ it('prints the environment variables, serves requests with them and exits cleanl
   expect(Object.keys(env).sort()).toEqual([
     'AWS_ACCESS_KEY_ID',
     'AWS_BEARER_TOKEN_BEDROCK',
+    'AWS_ENDPOINT_URL_BEDROCK',
+    'AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME',
     'AWS_ENDPOINT_URL_BEDROCK_RUNTIME',
     'AWS_ENDPOINT_URL_S3',
     'AWS_REGION',

@@ -17,7 +17,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BATCH_FAIL_MIDWAY_TAG, type Emulator, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, s3 as s3Client, TITAN_V2 } from './support.js';
+import { failure, pythonWithBoto3, s3 as s3Client, TITAN_V2 } from './support.js';
 
 const BUCKET = 'jobs';
 const ROLE = 'arn:aws:iam::123456789012:role/BatchRole';
@@ -251,10 +251,7 @@ describe('StopModelInvocationJob and ListModelInvocationJobs', () => {
 });
 
 const run = promisify(execFile);
-const hasBoto3 = await run('python3', ['-c', 'import boto3']).then(
-  () => true,
-  () => false,
-);
+const hasBoto3 = pythonWithBoto3 !== undefined;
 
 describe.skipIf(!hasBoto3)("boto3's bedrock client", () => {
   it('creates a job and reads it back with create/get_model_invocation_job', async () => {
@@ -275,7 +272,7 @@ while True:
     time.sleep(0.02)
 print(json.dumps({'jobArn': created['jobArn'], 'status': job['status'], 'total': job.get('totalRecordCount')}))
 `;
-    const { stdout } = await run('python3', ['-c', script, emu.endpoint], {
+    const { stdout } = await run(pythonWithBoto3!, ['-c', script, emu.endpoint], {
       env: {
         ...process.env,
         AWS_ACCESS_KEY_ID: emu.credentials.accessKeyId,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Emulator, startEmulator } from '@bedrock-embeddings/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, MEDIA_HEADERS, png } from './models-fixtures.js';
-import { run } from './support.js';
+import { pythonWithBoto3, run } from './support.js';
 
 const SCRIPT = fileURLToPath(new URL('./python/boto3_cases.py', import.meta.url));
 
@@ -21,7 +21,7 @@ interface Outcome {
   error?: { code: string; class: string; modeled: boolean; status: number; message: string };
 }
 
-const hasBoto3 = (await run('python3', ['-c', 'import boto3'])).code === 0;
+const hasBoto3 = pythonWithBoto3 !== undefined;
 
 let emu: Emulator;
 const BUCKET = 'boto3-output';
@@ -47,7 +47,7 @@ function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs the cases through boto3 and returns the outcomes by name. */
 async function boto3(cases: object[], env: NodeJS.ProcessEnv = {}): Promise<Map<string, Outcome>> {
-  const { code, stdout, stderr } = await run('python3', [SCRIPT], {
+  const { code, stdout, stderr } = await run(pythonWithBoto3!, [SCRIPT], {
     input: JSON.stringify(cases),
     env: environment(env),
   });

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, expectedRerank, startEmulator } from '../src/index.js';
+import { pythonWithBoto3 } from './support.js';
 
 const SCRIPT = String.raw`
 import json, os, sys, boto3
@@ -42,10 +43,10 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-describe('rerank with boto3', () => {
+describe.skipIf(pythonWithBoto3 === undefined)('rerank with boto3', () => {
   it('answers Rerank and rerank InvokeModel as the model would, and validates', async () => {
     // Asynchronously: the emulator answers from this process's event loop.
-    const { stdout: output } = await promisify(execFile)('python3', ['-c', SCRIPT], {
+    const { stdout: output } = await promisify(execFile)(pythonWithBoto3!, ['-c', SCRIPT], {
       encoding: 'utf8',
       env: {
         ...process.env,

@@ -1,6 +1,7 @@
 /** Real AWS SDK clients pointed at an emulator, shared by the emulator's HTTP-layer tests. */
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import {
   BedrockRuntimeClient,
   type BedrockRuntimeClientConfig,
@@ -98,3 +99,20 @@ export function run(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * The first `python3` that imports boto3: `PYTHON` if set, else each `python3` on PATH in order, or
+ * undefined. Not simply `python3`: a tool that runs the tests (`npx pnpm ...`) may put the system's
+ * Python, without boto3, in front of the user's (pyenv, a virtualenv).
+ */
+export const pythonWithBoto3: string | undefined = (() => {
+  const onPath = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, 'python3'));
+  for (const candidate of new Set([process.env.PYTHON, ...onPath])) {
+    if (candidate === undefined || candidate === '') continue;
+    if (spawnSync(candidate, ['-c', 'import boto3'], { stdio: 'ignore' }).status === 0) return candidate;
+  }
+  return undefined;
+})();
